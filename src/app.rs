@@ -1,0 +1,96 @@
+//! Runs one command of SPEC §1: resolves the global options into a `Ctx` and hands
+//! it to the command.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::cli::{Cli, Command};
+use crate::config::{self, Config, Source};
+use crate::error::{Result, UserError};
+
+/// What every command gets from the global options.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub db: PathBuf,
+    pub db_source: Source,
+    /// Was --db (or $YARDTOP_DB) given explicitly?
+    pub db_explicit: bool,
+    pub now: Option<DateTime<Utc>>,
+    pub tz: Option<Tz>,
+    pub no_color: bool,
+    pub ascii: bool,
+    pub config: Config,
+    pub config_path: Option<PathBuf>,
+    pub log_file: Option<PathBuf>,
+}
+
+impl Ctx {
+    /// The instant figures are computed as of: --now, or the real clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now.unwrap_or_else(Utc::now)
+    }
+}
+
+pub fn build_ctx(cli: &Cli) -> Result<Ctx> {
+    let g = &cli.global;
+    let (config, config_path) = config::load(g.config.as_deref())?;
+    let env_db = std::env::var_os("YARDTOP_DB").filter(|v| !v.is_empty());
+    let (db, db_source) = match (&g.db, &config.db) {
+        (Some(p), _) if env_db.as_deref() == Some(p.as_os_str()) => (p.clone(), Source::Environment),
+        (Some(p), _) => (p.clone(), Source::Flag),
+        (None, Some(p)) => (p.clone(), Source::File),
+        (None, None) => (PathBuf::from("yard.db"), Source::Default),
+    };
+    let now = crate::time::parse_now(g.now.as_deref())?;
+    let tz = match &g.tz {
+        Some(name) => Some(crate::time::parse_tz_arg("--tz", name)?),
+        None => None,
+    };
+    let no_color = g.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Ok(Ctx {
+        db_explicit: g.db.is_some(),
+        db,
+        db_source,
+        now,
+        tz,
+        no_color,
+        ascii: g.ascii,
+        config,
+        config_path,
+        log_file: g.log_file.clone(),
+    })
+}
+
+/// Runs the command; returns the exit code for a run that went as designed.
+pub fn run(cli: Cli) -> Result<i32> {
+    let ctx = build_ctx(&cli)?;
+    match cli.command {
+        None => crate::ui::run_dashboard(&ctx, false).map(|_| 0),
+        Some(Command::Init(args)) => crate::writers::init::run(&ctx, &args).map(|_| 0),
+        Some(Command::Import(args)) => crate::writers::import::run(&ctx, &args),
+        Some(Command::Demo(args)) => crate::writers::demo::run(&ctx, &args).map(|_| 0),
+        Some(Command::Simulate(args)) => crate::writers::simulate::run(&ctx, &args).map(|_| 0),
+        Some(Command::Snapshot(args)) => crate::snapshot::run(&ctx, &args).map(|_| 0),
+        Some(Command::Check) => crate::check::run(&ctx),
+        Some(Command::Config(args)) => crate::config::print(&ctx, args.default).map(|_| 0),
+        Some(Command::Completions(args)) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut cmd, "yardtop", &mut std::io::stdout());
+            Ok(0)
+        }
+        Some(Command::Man) => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd)
+                .render(&mut std::io::stdout())
+                .map_err(|e| {
+                    UserError::problem(format!(
+                        "cannot write the man page: {}",
+                        crate::error::io_reason(&e)
+                    ))
+                })?;
+            Ok(0)
+        }
+    }
+}

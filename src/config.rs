@@ -1,0 +1,222 @@
+//! A supervisor's display preferences (SPEC §1): theme, tick interval, clock, keys
+//! and the default database. A broken file is an error naming the file and line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{io_reason, Result, UserError};
+
+pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+    Mono,
+}
+
+impl Theme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Dark => "dark",
+            Theme::Light => "light",
+            Theme::Mono => "mono",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub db: Option<PathBuf>,
+    pub theme: Theme,
+    pub refresh_ms: u64,
+    pub clock_24h: bool,
+    pub keys: BTreeMap<String, String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            db: None,
+            theme: Theme::Dark,
+            refresh_ms: 1000,
+            clock_24h: true,
+            keys: BTreeMap::new(),
+        }
+    }
+}
+
+/// Where a value came from, for `yardtop config`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Default,
+    File,
+    Environment,
+    Flag,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Default => "default",
+            Source::File => "config file",
+            Source::Environment => "environment",
+            Source::Flag => "flag",
+        }
+    }
+}
+
+/// The config file's path: --config / $YARDTOP_CONFIG, else the XDG location.
+pub fn default_path() -> Option<PathBuf> {
+    std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| dirs::home_dir().map(|h| h.join(".config")))
+        .map(|d| d.join("yardtop").join("config.toml"))
+}
+
+/// Loads the config. An explicitly named file must exist; the default one may not.
+pub fn load(explicit: Option<&Path>) -> Result<(Config, Option<PathBuf>)> {
+    let (path, must_exist) = match explicit {
+        Some(p) => (p.to_path_buf(), true),
+        None => match default_path() {
+            Some(p) => (p, false),
+            None => return Ok((Config::default(), None)),
+        },
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+            return Ok((Config::default(), None))
+        }
+        Err(e) => {
+            return Err(UserError::usage(format!(
+                "cannot read config file {}: {}; fix the path given with --config or $YARDTOP_CONFIG",
+                path.display(),
+                io_reason(&e)
+            )))
+        }
+    };
+    let config =
+        parse(&text).map_err(|msg| UserError::usage(format!("config file {}{msg}", path.display())))?;
+    Ok((config, Some(path)))
+}
+
+/// Parses config text; the error starts with `:LINE: ` when the line is known.
+pub fn parse(text: &str) -> std::result::Result<Config, String> {
+    let config: Config = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let msg = e.message().trim().to_string();
+        match line {
+            Some(l) => format!(":{l}: {msg}; fix that line or see `yardtop config --default`"),
+            None => format!(": {msg}; see `yardtop config --default`"),
+        }
+    })?;
+    if !(250..=10_000).contains(&config.refresh_ms) {
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with("refresh_ms"))
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        return Err(format!(
+            ":{line}: refresh_ms = {} is out of range; use a value from 250 to 10000",
+            config.refresh_ms
+        ));
+    }
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_file_parses_to_defaults() {
+        let c = parse(DEFAULT_CONFIG).unwrap();
+        assert_eq!(c.theme, Theme::Dark);
+        assert_eq!(c.refresh_ms, 1000);
+    }
+
+    #[test]
+    fn unknown_key_names_the_line() {
+        let err = parse("theme = \"dark\"\nrefresh = 5\n").unwrap_err();
+        assert!(err.starts_with(":2:"), "{err}");
+        assert!(err.contains("refresh"), "{err}");
+    }
+
+    #[test]
+    fn bad_theme_is_an_error() {
+        let err = parse("theme = \"neon\"\n").unwrap_err();
+        assert!(err.starts_with(":1:"), "{err}");
+    }
+}
+
+/// `yardtop config`: the effective configuration and where each value came from;
+/// `--default`: the commented default file.
+pub fn print(ctx: &crate::app::Ctx, default: bool) -> Result<()> {
+    if default {
+        print!("{DEFAULT_CONFIG}");
+        return Ok(());
+    }
+    let file_src = |set: bool| if set { Source::File } else { Source::Default };
+    let file_text = ctx
+        .config_path
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default();
+    let in_file = |key: &str| file_text.lines().any(|l| l.trim_start().starts_with(key));
+    match &ctx.config_path {
+        Some(p) => println!("# config file: {}", p.display()),
+        None => println!(
+            "# config file: none found (looked for {})",
+            default_path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "$XDG_CONFIG_HOME/yardtop/config.toml".into())
+        ),
+    }
+    println!(
+        "db = {:?}  # {}",
+        ctx.db.display().to_string(),
+        ctx.db_source.as_str()
+    );
+    let theme_src = if ctx.no_color {
+        Source::Flag
+    } else {
+        file_src(in_file("theme"))
+    };
+    let theme = if ctx.no_color {
+        "mono"
+    } else {
+        ctx.config.theme.as_str()
+    };
+    println!("theme = {theme:?}  # {}", theme_src.as_str());
+    println!(
+        "refresh_ms = {}  # {}",
+        ctx.config.refresh_ms,
+        file_src(in_file("refresh_ms")).as_str()
+    );
+    println!(
+        "clock_24h = {}  # {}",
+        ctx.config.clock_24h,
+        file_src(in_file("clock_24h")).as_str()
+    );
+    println!(
+        "ascii = {}  # {}",
+        ctx.ascii,
+        if ctx.ascii { Source::Flag } else { Source::Default }.as_str()
+    );
+    if !ctx.config.keys.is_empty() {
+        println!("[keys]  # config file");
+        for (k, v) in &ctx.config.keys {
+            println!("{k} = {v:?}");
+        }
+    }
+    Ok(())
+}

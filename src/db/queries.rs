@@ -1,0 +1,1 @@
+//! Every query the dashboard runs. To be built.

@@ -1,0 +1,122 @@
+//! Tolerant reading of column values. Any tool may have written the database, so a
+//! value may be NULL, of the wrong type, invalid UTF-8, very long or full of control
+//! characters; each is turned into a typed value or a data-quality problem.
+
+use chrono::{DateTime, Utc};
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, Row};
+
+use crate::time::parse_ts;
+
+/// A text column as read: the text (lossy when it was not UTF-8) and whether it was
+/// clean.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Text {
+    pub value: Option<String>,
+    /// It was stored as something other than TEXT, or was not valid UTF-8.
+    pub bad: bool,
+}
+
+/// Reads a column as text, never failing: invalid UTF-8 becomes U+FFFD.
+pub fn text(row: &Row<'_>, idx: usize) -> Text {
+    match row.get_ref(idx) {
+        Ok(ValueRef::Null) | Err(_) => Text {
+            value: None,
+            bad: false,
+        },
+        Ok(ValueRef::Text(b)) => match std::str::from_utf8(b) {
+            Ok(s) => Text {
+                value: Some(s.to_string()),
+                bad: false,
+            },
+            Err(_) => Text {
+                value: Some(String::from_utf8_lossy(b).into_owned()),
+                bad: true,
+            },
+        },
+        Ok(ValueRef::Integer(i)) => Text {
+            value: Some(i.to_string()),
+            bad: true,
+        },
+        Ok(ValueRef::Real(f)) => Text {
+            value: Some(f.to_string()),
+            bad: true,
+        },
+        Ok(ValueRef::Blob(b)) => Text {
+            value: Some(String::from_utf8_lossy(b).into_owned()),
+            bad: true,
+        },
+    }
+}
+
+/// Reads a column as plain text for display (NULL → empty).
+pub fn text_or_empty(row: &Row<'_>, idx: usize) -> String {
+    text(row, idx).value.unwrap_or_default()
+}
+
+/// A numeric column: `Ok(None)` for NULL, `Err(())` when it holds something that is
+/// not a number (text in a numeric column).
+pub fn real(row: &Row<'_>, idx: usize) -> Result<Option<f64>, ()> {
+    match row.get_ref(idx) {
+        Ok(ValueRef::Null) => Ok(None),
+        Ok(ValueRef::Integer(i)) => Ok(Some(i as f64)),
+        Ok(ValueRef::Real(f)) if f.is_finite() => Ok(Some(f)),
+        Ok(ValueRef::Text(b)) => std::str::from_utf8(b)
+            .ok()
+            .and_then(|s| s.trim().parse::<f64>().ok())
+            .filter(|f| f.is_finite())
+            .map(Some)
+            .ok_or(()),
+        _ => Err(()),
+    }
+}
+
+/// An integer column, as `real` but whole.
+pub fn integer(row: &Row<'_>, idx: usize) -> Result<Option<i64>, ()> {
+    match row.get_ref(idx) {
+        Ok(ValueRef::Null) => Ok(None),
+        Ok(ValueRef::Integer(i)) => Ok(Some(i)),
+        Ok(ValueRef::Real(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
+        Ok(ValueRef::Text(b)) => std::str::from_utf8(b)
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .map(Some)
+            .ok_or(()),
+        _ => Err(()),
+    }
+}
+
+/// A timestamp column: `Ok(None)` for NULL, `Err(())` when unreadable.
+pub fn timestamp(row: &Row<'_>, idx: usize) -> Result<Option<DateTime<Utc>>, ()> {
+    match row.get_ref(idx) {
+        Ok(ValueRef::Null) => Ok(None),
+        Ok(ValueRef::Text(b)) => std::str::from_utf8(b).ok().and_then(parse_ts).map(Some).ok_or(()),
+        _ => Err(()),
+    }
+}
+
+/// SQL functions the queries use, so that SQL and Rust agree on what a readable
+/// value is: `yt_ts(x)` is the Unix time in milliseconds of an RFC 3339 text, else
+/// NULL; `yt_ts_ok(x)` is 1 when `x` is NULL or a readable timestamp.
+pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    let flags =
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
+    conn.create_scalar_function("yt_ts", 1, flags, |ctx| {
+        Ok(match ctx.get_raw(0) {
+            ValueRef::Text(b) => std::str::from_utf8(b)
+                .ok()
+                .and_then(parse_ts)
+                .map(|t| t.timestamp_millis()),
+            _ => None,
+        })
+    })?;
+    conn.create_scalar_function("yt_ts_ok", 1, flags, |ctx| {
+        Ok(match ctx.get_raw(0) {
+            ValueRef::Null => 1i64,
+            ValueRef::Text(b) => std::str::from_utf8(b).ok().and_then(parse_ts).is_some() as i64,
+            _ => 0,
+        })
+    })?;
+    Ok(())
+}

@@ -1,0 +1,185 @@
+//! Timestamps and port periods. The yard's calendar (day, month, year) is the port's
+//! `timezone` setting, never the server's or the SSH user's (SPEC §3).
+
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use crate::error::{Result, UserError};
+
+/// Parses an RFC 3339 timestamp (`Z` or an offset, optional fractional seconds).
+/// Anything else — SQLite's `2026-11-26 09:00:00` without a zone, a date alone,
+/// a number — is unreadable: a clock without a zone would be a guess.
+pub fn parse_ts(text: &str) -> Option<DateTime<Utc>> {
+    let t = text.trim();
+    // chrono also takes a space or a lower-case `t` between date and time; the first
+    // ten characters must still be a date, which keeps epoch numbers out.
+    if t.len() < 20 || t.as_bytes().get(4) != Some(&b'-') {
+        return None;
+    }
+    DateTime::parse_from_rfc3339(t)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// The form writers use: UTC with `Z`, whole seconds.
+pub fn fmt_utc(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// `--now`, or the real clock.
+pub fn parse_now(arg: Option<&str>) -> Result<Option<DateTime<Utc>>> {
+    match arg {
+        None => Ok(None),
+        Some(s) => parse_ts(s).map(Some).ok_or_else(|| {
+            UserError::usage(format!(
+                "--now {s:?} is not an RFC 3339 timestamp; write it like 2026-11-26T09:00:00Z or 2026-11-26T17:00:00+08:00"
+            ))
+        }),
+    }
+}
+
+/// An IANA zone name, e.g. `Asia/Shanghai`.
+pub fn parse_tz(name: &str) -> Option<Tz> {
+    name.trim().parse::<Tz>().ok()
+}
+
+pub fn parse_tz_arg(flag: &str, name: &str) -> Result<Tz> {
+    parse_tz(name).ok_or_else(|| {
+        UserError::usage(format!(
+            "{flag} {name:?} is not an IANA time zone name; use one like Asia/Shanghai, Europe/London or UTC"
+        ))
+    })
+}
+
+/// The instant a port-local wall-clock time happens. In a daylight-saving gap the
+/// wall time does not exist, so the first instant after the gap is used; when the
+/// clock falls back the earlier of the two instants is used.
+pub fn local_to_utc(tz: &Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    let mut probe = local;
+    for _ in 0..(4 * 60) {
+        match tz.from_local_datetime(&probe) {
+            LocalResult::Single(t) => return t.with_timezone(&Utc),
+            LocalResult::Ambiguous(a, b) => return a.min(b).with_timezone(&Utc),
+            LocalResult::None => probe += Duration::minutes(1),
+        }
+    }
+    // No zone has a gap of four hours; fall back to reading the wall time as UTC.
+    Utc.from_utc_datetime(&local)
+}
+
+/// The start of a port-local calendar day.
+pub fn day_start(tz: &Tz, date: NaiveDate) -> DateTime<Utc> {
+    local_to_utc(tz, date.and_time(NaiveTime::MIN))
+}
+
+/// The port-local date of an instant.
+pub fn local_date(tz: &Tz, t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(tz).date_naive()
+}
+
+/// The calendar periods of SPEC §3, as UTC instants. Each window includes its start
+/// and `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Periods {
+    pub now: DateTime<Utc>,
+    pub today_start: DateTime<Utc>,
+    pub month_start: DateTime<Utc>,
+    pub year_start: DateTime<Utc>,
+    /// 1 January of last year, port time.
+    pub prior_year_start: DateTime<Utc>,
+    /// The same local date and time one year before now (29 February → 28 February).
+    pub prior_year_end: DateTime<Utc>,
+    /// The start of the oldest of the 30 daily buckets.
+    pub daily_start: DateTime<Utc>,
+}
+
+impl Periods {
+    pub fn new(tz: &Tz, now: DateTime<Utc>) -> Periods {
+        let local = now.with_timezone(tz).naive_local();
+        let today = local.date();
+        let month_first = today.with_day(1).unwrap_or(today);
+        let year_first = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+        let prior_first = NaiveDate::from_ymd_opt(today.year() - 1, 1, 1).unwrap_or(year_first);
+        let prior_date = same_date_last_year(today);
+        let prior_end = local_to_utc(tz, prior_date.and_time(local.time()));
+        let daily_first = today - Duration::days(29);
+        Periods {
+            now,
+            today_start: day_start(tz, today),
+            month_start: day_start(tz, month_first),
+            year_start: day_start(tz, year_first),
+            prior_year_start: day_start(tz, prior_first),
+            prior_year_end: prior_end,
+            daily_start: day_start(tz, daily_first),
+        }
+    }
+}
+
+/// The same calendar date one year earlier; 29 February maps to 28 February.
+pub fn same_date_last_year(d: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(d.year() - 1, d.month(), d.day())
+        .or_else(|| NaiveDate::from_ymd_opt(d.year() - 1, d.month(), d.day() - 1))
+        .unwrap_or(d)
+}
+
+/// The 30 port days ending today, oldest first.
+pub fn last_30_days(tz: &Tz, now: DateTime<Utc>) -> Vec<NaiveDate> {
+    let today = local_date(tz, now);
+    (0..30).rev().map(|i| today - Duration::days(i)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> DateTime<Utc> {
+        parse_ts(s).expect(s)
+    }
+
+    #[test]
+    fn accepts_rfc3339_with_offset_and_fraction() {
+        assert_eq!(ts("2026-11-26T17:00:00+08:00"), ts("2026-11-26T09:00:00Z"));
+        assert_eq!(ts("2026-11-26T09:00:00.250Z").timestamp_millis() % 1000, 250);
+    }
+
+    #[test]
+    fn refuses_what_is_not_rfc3339() {
+        for bad in [
+            "",
+            "2026-11-26",
+            "2026-11-26 09:00:00",
+            "1764147600",
+            "yesterday",
+            "2026-13-01T00:00:00Z",
+        ] {
+            assert!(parse_ts(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn port_day_starts_at_local_midnight() {
+        let tz: Tz = "Asia/Shanghai".parse().unwrap();
+        let p = Periods::new(&tz, ts("2026-11-26T09:00:00Z"));
+        assert_eq!(p.today_start, ts("2026-11-25T16:00:00Z"));
+        assert_eq!(p.month_start, ts("2026-10-31T16:00:00Z"));
+        assert_eq!(p.year_start, ts("2025-12-31T16:00:00Z"));
+        assert_eq!(p.prior_year_start, ts("2024-12-31T16:00:00Z"));
+        assert_eq!(p.prior_year_end, ts("2025-11-26T09:00:00Z"));
+        assert_eq!(p.daily_start, ts("2026-10-27T16:00:00Z"));
+    }
+
+    #[test]
+    fn leap_day_maps_to_28_february() {
+        let tz: Tz = "UTC".parse().unwrap();
+        let p = Periods::new(&tz, ts("2028-02-29T12:00:00Z"));
+        assert_eq!(p.prior_year_end, ts("2027-02-28T12:00:00Z"));
+    }
+
+    #[test]
+    fn dst_gap_midnight_moves_to_first_valid_instant() {
+        // Chile's clocks jump from 00:00 to 01:00 on the first Sunday of September.
+        let tz: Tz = "America/Santiago".parse().unwrap();
+        let start = day_start(&tz, NaiveDate::from_ymd_opt(2026, 9, 6).unwrap());
+        assert_eq!(start, ts("2026-09-06T04:00:00Z"));
+    }
+}

@@ -98,7 +98,8 @@ pub fn timestamp(row: &Row<'_>, idx: usize) -> Result<Option<DateTime<Utc>>, ()>
 
 /// SQL functions the queries use, so that SQL and Rust agree on what a readable
 /// value is: `yt_ts(x)` is the Unix time in milliseconds of an RFC 3339 text, else
-/// NULL; `yt_ts_ok(x)` is 1 when `x` is NULL or a readable timestamp.
+/// NULL; `yt_ts_ok(x)` is 1 when `x` is NULL or a readable timestamp; `yt_text_ok(x)`
+/// is 0 when `x` is a BLOB or text that is not valid UTF-8.
 pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     let flags =
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
@@ -116,6 +117,13 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
             ValueRef::Null => 1i64,
             ValueRef::Text(b) => std::str::from_utf8(b).ok().and_then(parse_ts).is_some() as i64,
             _ => 0,
+        })
+    })?;
+    conn.create_scalar_function("yt_text_ok", 1, flags, |ctx| {
+        Ok(match ctx.get_raw(0) {
+            ValueRef::Blob(_) => 0i64,
+            ValueRef::Text(b) => std::str::from_utf8(b).is_ok() as i64,
+            _ => 1,
         })
     })?;
     Ok(())

@@ -1,14 +1,67 @@
-//! The figures of SPEC §3, computed as of a given `now`.
+//! The figures of SPEC §3, computed from the database as of a given `now` in the
+//! port's time zone. The dashboard and every snapshot format render the result.
 
+pub mod alerts;
+pub mod consignments;
+pub mod exports;
 pub mod model;
+pub mod quality;
+pub mod yard;
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 pub use model::*;
 
-/// Computes every figure of SPEC §3 from the database as of `now`, in the port's
-/// time zone (the `timezone` setting). Being built.
-pub fn compute(_conn: &Connection, _now: DateTime<Utc>) -> rusqlite::Result<Figures> {
-    Err(rusqlite::Error::InvalidQuery)
+use crate::db::settings::Settings;
+use crate::time::{fmt_utc, Periods};
+
+/// Computes every figure of SPEC §3 as of `now`. Thresholds come from `settings`.
+/// Runs in one read transaction so that all figures describe the same moment; the
+/// transaction ends before this returns (nothing is held between refreshes).
+pub fn compute(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Figures> {
+    conn.execute_batch("BEGIN")?;
+    let result = compute_in_transaction(conn, now);
+    // A read transaction has nothing to commit; ending it lets checkpoints proceed.
+    let end = conn.execute_batch("COMMIT");
+    let figures = result?;
+    end?;
+    Ok(figures)
+}
+
+fn compute_in_transaction(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Figures> {
+    let settings = Settings::read(conn)?;
+    let tz = settings.timezone;
+    let periods = Periods::new(&tz, now);
+    let now_ms = now.timestamp_millis();
+
+    let mut export_pass = exports::pass(conn, &tz, &periods)?;
+    export_pass.resolve_record(conn, &tz)?;
+    let yard_pass = yard::pass(conn, &settings, now_ms)?;
+    let pending = consignments::pending(conn, &settings, now_ms, &export_pass.last_hour)?;
+    let data_quality = quality::scan(conn, &settings)?;
+    let alerts = alerts::alerts(&yard_pass, &pending, &data_quality, &settings);
+
+    Ok(Figures {
+        schema_version: 1,
+        generated_at: fmt_utc(now),
+        timezone: settings.timezone_name.clone(),
+        port: Port {
+            name: settings.port_name.clone(),
+            locode: settings.port_locode.clone(),
+        },
+        exports: export_pass.exports,
+        yard: yard_pass.yard,
+        consignments: pending,
+        alerts,
+        data_quality,
+        rules: Rules {
+            soc_max_pct: settings.soc_max_pct,
+            soc_min_pct: settings.soc_min_pct,
+            soc_check_max_age_h: settings.soc_check_max_age_h,
+            long_dwell_days: settings.long_dwell_days,
+            at_risk_hours: settings.at_risk_hours,
+            uph_target: settings.uph_target,
+        },
+    })
 }

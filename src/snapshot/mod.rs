@@ -1,9 +1,49 @@
-//! `yardtop snapshot` (SPEC §5). To be built.
+//! `yardtop snapshot` (SPEC §5): what the dashboard shows, without a terminal UI.
+//! Every format renders the same `Figures`.
+
+pub mod json;
+pub mod prometheus;
+
+use std::io::Write;
 
 use crate::app::Ctx;
-use crate::cli::SnapshotArgs;
-use crate::error::{Result, UserError};
+use crate::cli::{SnapshotArgs, SnapshotFormat};
+use crate::error::{db_error, io_reason, Result, UserError};
+use crate::figures::{self, Figures};
 
-pub fn run(_ctx: &Ctx, _args: &SnapshotArgs) -> Result<()> {
-    Err(UserError::problem("snapshot is not built yet"))
+/// Reads the figures once from `--db` as of `--now`.
+pub fn read_figures(ctx: &Ctx) -> Result<Figures> {
+    let conn = crate::db::open_read_only(&ctx.db)?;
+    figures::compute(&conn, ctx.now()).map_err(|e| db_error(&ctx.db, &e))
+}
+
+pub fn run(ctx: &Ctx, args: &SnapshotArgs) -> Result<()> {
+    let text = match args.format {
+        SnapshotFormat::Json => json::render(&read_figures(ctx)?),
+        SnapshotFormat::Prometheus => prometheus::render(&read_figures(ctx)?),
+        SnapshotFormat::Text => text(ctx, args.width, args.height)?,
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .or_else(|e| {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })
+        .map_err(|e| UserError::problem(format!("cannot write the snapshot: {}", io_reason(&e))))
+}
+
+fn text(ctx: &Ctx, width: u16, height: u16) -> Result<String> {
+    if width < 20 || height < 5 {
+        return Err(UserError::usage(format!(
+            "--width {width} --height {height} is too small for a screen; use at least 20×5 (the dashboard needs 80×24)"
+        )));
+    }
+    let _ = (ctx, width, height);
+    Err(UserError::problem(
+        "snapshot --format text is waiting for the dashboard's renderer",
+    ))
 }

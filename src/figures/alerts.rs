@@ -1,0 +1,198 @@
+//! Alerts (SPEC §3): the safety and schedule problems, by kind and severity, most
+//! severe first. A kind with nothing to report is absent.
+
+use crate::db::settings::Settings;
+use crate::figures::model::{Alert, DataQuality, PendingConsignment, Severity};
+use crate::figures::yard::YardPass;
+
+/// Subjects an alert lists at most.
+pub const MAX_SUBJECTS: usize = 20;
+
+fn fmt_pct(p: f64) -> String {
+    if p.fract() == 0.0 {
+        format!("{p:.0}%")
+    } else {
+        format!("{p}%")
+    }
+}
+
+fn subjects(mut list: Vec<String>) -> Vec<String> {
+    list.sort();
+    list.truncate(MAX_SUBJECTS);
+    list
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+pub fn alerts(
+    y: &YardPass,
+    pending: &[PendingConsignment],
+    dq: &DataQuality,
+    rules: &Settings,
+) -> Vec<Alert> {
+    let mut out = Vec::new();
+    let mut push = |kind: &str, severity: Severity, count: u64, subjects: Vec<String>, message: String| {
+        if count > 0 {
+            out.push(Alert {
+                kind: kind.into(),
+                severity,
+                count,
+                subjects,
+                message,
+            });
+        }
+    };
+
+    let staged_over = y.over_max.iter().filter(|(_, staged)| *staged).count() as u64;
+    let mut over: Vec<(String, bool)> = y.over_max.clone();
+    // Staged ones first: they are about to roll onto the ship.
+    over.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    over.truncate(MAX_SUBJECTS);
+    let n = y.over_max.len() as u64;
+    push(
+        "soc_over_max",
+        if staged_over > 0 {
+            Severity::Critical
+        } else {
+            Severity::Warning
+        },
+        n,
+        over.into_iter().map(|(v, _)| v).collect(),
+        format!(
+            "{} over the {} SoC limit{}: must not be loaded; discharge or hold",
+            plural(n, "NEV", "NEVs"),
+            fmt_pct(rules.soc_max_pct),
+            if staged_over > 0 {
+                format!(", {staged_over} of them staged")
+            } else {
+                String::new()
+            }
+        ),
+    );
+    let n = y.under_min.len() as u64;
+    push(
+        "soc_under_min",
+        Severity::Warning,
+        n,
+        subjects(y.under_min.clone()),
+        format!(
+            "{} under {} SoC: needs charge",
+            plural(n, "NEV", "NEVs"),
+            fmt_pct(rules.soc_min_pct)
+        ),
+    );
+    let n = y.unchecked.len() as u64;
+    push(
+        "soc_unchecked",
+        Severity::Warning,
+        n,
+        subjects(y.unchecked.clone()),
+        format!(
+            "{} without a SoC reading in the last {} h: check before loading",
+            plural(n, "NEV", "NEVs"),
+            rules.soc_check_max_age_h
+        ),
+    );
+    let n = y.battery_holds.len() as u64;
+    push(
+        "battery_hold",
+        Severity::Critical,
+        n,
+        subjects(y.battery_holds.clone()),
+        format!("{} on battery hold", plural(n, "vehicle", "vehicles")),
+    );
+    let n = y.damage_holds.len() as u64;
+    push(
+        "damage_hold",
+        Severity::Critical,
+        n,
+        subjects(y.damage_holds.clone()),
+        format!("{} on damage hold", plural(n, "vehicle", "vehicles")),
+    );
+    let n = y.outside_nev_zone.len() as u64;
+    push(
+        "nev_outside_nev_zone",
+        Severity::Warning,
+        n,
+        subjects(y.outside_nev_zone.clone()),
+        format!(
+            "{} parked in an ICE block: move to an NEV block",
+            plural(n, "NEV", "NEVs")
+        ),
+    );
+    let n = y.over_capacity.len() as u64;
+    push(
+        "block_over_capacity",
+        Severity::Warning,
+        n,
+        subjects(y.over_capacity.clone()),
+        format!(
+            "{} holding more vehicles than slots",
+            plural(n, "block", "blocks")
+        ),
+    );
+    let ahead: Vec<String> = pending
+        .iter()
+        .filter(|c| c.at_risk && !c.cutoff_passed)
+        .map(|c| c.reference.clone())
+        .collect();
+    let n = ahead.len() as u64;
+    push(
+        "consignment_at_risk",
+        Severity::Warning,
+        n,
+        subjects(ahead),
+        format!(
+            "{} short or on hold with the cut-off within {} h",
+            plural(n, "consignment", "consignments"),
+            rules.at_risk_hours
+        ),
+    );
+    let passed: Vec<String> = pending
+        .iter()
+        .filter(|c| c.at_risk && c.cutoff_passed)
+        .map(|c| c.reference.clone())
+        .collect();
+    let n = passed.len() as u64;
+    push(
+        "cutoff_passed",
+        Severity::Critical,
+        n,
+        subjects(passed),
+        format!(
+            "{} past the cut-off, short or on hold",
+            plural(n, "consignment", "consignments")
+        ),
+    );
+    let n = y.long_dwell.len() as u64;
+    push(
+        "long_dwell",
+        Severity::Info,
+        n,
+        subjects(y.long_dwell.clone()),
+        format!(
+            "{} in the yard longer than {} days",
+            plural(n, "vehicle", "vehicles"),
+            rules.long_dwell_days
+        ),
+    );
+    push(
+        "data_quality",
+        Severity::Info,
+        dq.problems,
+        dq.by_kind
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| format!("{k}: {n}"))
+            .collect(),
+        format!(
+            "{} with unreadable values, left out of the figures: run `yardtop check`",
+            plural(dq.problems, "row", "rows")
+        ),
+    );
+    // Stable: kinds keep the order above within a severity.
+    out.sort_by_key(|a| a.severity);
+    out
+}

@@ -202,10 +202,7 @@ pub fn consignment_status_counts(
 pub fn consignment_ref(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
     let mut stmt = conn.prepare_cached("SELECT ref FROM consignments WHERE id = ?1")?;
     let mut rows = stmt.query(params![id])?;
-    Ok(match rows.next()? {
-        Some(row) => Some(value::text_or_empty(row, 0)),
-        None => None,
-    })
+    Ok(rows.next()?.map(|row| value::text_or_empty(row, 0)))
 }
 
 /// Data-quality counts of one table: rows per problem kind, and rows with any.

@@ -57,6 +57,7 @@ pub fn text_or_empty(row: &Row<'_>, idx: usize) -> String {
 
 /// A numeric column: `Ok(None)` for NULL, `Err(())` when it holds something that is
 /// not a number (text in a numeric column).
+#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
 pub fn real(row: &Row<'_>, idx: usize) -> Result<Option<f64>, ()> {
     match row.get_ref(idx) {
         Ok(ValueRef::Null) => Ok(None),
@@ -73,6 +74,7 @@ pub fn real(row: &Row<'_>, idx: usize) -> Result<Option<f64>, ()> {
 }
 
 /// An integer column, as `real` but whole.
+#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
 pub fn integer(row: &Row<'_>, idx: usize) -> Result<Option<i64>, ()> {
     match row.get_ref(idx) {
         Ok(ValueRef::Null) => Ok(None),
@@ -88,6 +90,7 @@ pub fn integer(row: &Row<'_>, idx: usize) -> Result<Option<i64>, ()> {
 }
 
 /// A timestamp column: `Ok(None)` for NULL, `Err(())` when unreadable.
+#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
 pub fn timestamp(row: &Row<'_>, idx: usize) -> Result<Option<DateTime<Utc>>, ()> {
     match row.get_ref(idx) {
         Ok(ValueRef::Null) => Ok(None),

@@ -77,7 +77,7 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
         let nev = v.powertrain.is_some_and(|pt| pt.is_nev());
         y.in_yard += 1;
         y.in_yard_nev += nev as u64;
-        let block = v.block.as_ref().and_then(|c| index.get(c)).map(|&i| i);
+        let block = v.block.as_ref().and_then(|c| index.get(c)).copied();
         if let Some(i) = block {
             let b = &mut blocks[i];
             b.occupied += 1;

@@ -1,0 +1,157 @@
+//! Questions a row asks of the database: does the row it refers to exist, is its key
+//! already taken, and by which line of this file. Rows of the file are inserted as
+//! they are read (inside the import's one transaction), so "earlier in this file"
+//! and "already in the database" are both answered by SQL, and memory stays bounded
+//! however long the file is.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::field::Value;
+
+/// Found keys are remembered so that a million vehicles of forty consignments ask
+/// about each consignment once; the cap keeps memory bounded on odd files.
+const CACHE_CAP: usize = 65_536;
+
+/// The size of a yard block, as far as the database says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockDims {
+    pub rows: Option<i64>,
+    pub slots_per_row: Option<i64>,
+}
+
+pub struct Lookups<'c> {
+    conn: &'c Connection,
+    found_ints: HashSet<(&'static str, i64)>,
+    blocks: HashMap<String, BlockDims>,
+}
+
+/// A table a row may refer to by an integer key.
+#[derive(Debug, Clone, Copy)]
+pub enum IntRef {
+    Vessel,
+    Call,
+    Consignment,
+}
+
+impl IntRef {
+    fn sql(self) -> &'static str {
+        match self {
+            IntRef::Vessel => "SELECT 1 FROM vessels WHERE imo = ?1",
+            IntRef::Call => "SELECT 1 FROM vessel_calls WHERE id = ?1",
+            IntRef::Consignment => "SELECT 1 FROM consignments WHERE id = ?1",
+        }
+    }
+}
+
+impl<'c> Lookups<'c> {
+    /// Prepares the keys table of this import: the line each key was first seen on,
+    /// kept in SQLite's temporary store rather than in memory.
+    pub fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS yt_import_keys(
+                 col TEXT NOT NULL, key NOT NULL, line INTEGER NOT NULL,
+                 PRIMARY KEY (col, key)) WITHOUT ROWID;
+             DELETE FROM temp.yt_import_keys;",
+        )?;
+        Ok(Lookups {
+            conn,
+            found_ints: HashSet::new(),
+            blocks: HashMap::new(),
+        })
+    }
+
+    pub fn int_exists(&mut self, what: IntRef, key: i64) -> rusqlite::Result<bool> {
+        let tag = what.sql();
+        if self.found_ints.contains(&(tag, key)) {
+            return Ok(true);
+        }
+        let found = self
+            .conn
+            .prepare_cached(tag)?
+            .query_row([key], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if found && self.found_ints.len() < CACHE_CAP {
+            self.found_ints.insert((tag, key));
+        }
+        Ok(found)
+    }
+
+    pub fn vehicle_exists(&mut self, vin: &str) -> rusqlite::Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM vehicles WHERE vin = ?1")?
+            .query_row([vin], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// The block's size, or None when there is no such block.
+    pub fn block(&mut self, code: &str) -> rusqlite::Result<Option<BlockDims>> {
+        if let Some(d) = self.blocks.get(code) {
+            return Ok(Some(*d));
+        }
+        let dims = self
+            .conn
+            .prepare_cached("SELECT rows, slots_per_row FROM yard_blocks WHERE code = ?1")?
+            .query_row([code], |r| {
+                // Another system may have stored anything there; an unreadable size
+                // is simply not checked against.
+                Ok(BlockDims {
+                    rows: crate::db::value::integer(r, 0).ok().flatten(),
+                    slots_per_row: crate::db::value::integer(r, 1).ok().flatten(),
+                })
+            })
+            .optional()?;
+        if let Some(d) = dims {
+            if self.blocks.len() < CACHE_CAP {
+                self.blocks.insert(code.to_string(), d);
+            }
+        }
+        Ok(dims)
+    }
+
+    /// Why `value` cannot be the `col` of a new row of `table`, if it cannot: the
+    /// line of this file that already has it, or the database.
+    pub fn duplicate(
+        &mut self,
+        table: &str,
+        col: &str,
+        value: &Value,
+    ) -> rusqlite::Result<Option<String>> {
+        let sql = format!("SELECT 1 FROM {table} WHERE \"{col}\" = ?1 LIMIT 1");
+        let taken = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([value], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !taken {
+            return Ok(None);
+        }
+        let line: Option<u64> = self
+            .conn
+            .prepare_cached("SELECT line FROM temp.yt_import_keys WHERE col = ?1 AND key = ?2")?
+            .query_row(rusqlite::params![col, value], |r| r.get(0))
+            .optional()?;
+        let shown = match value {
+            Value::Text(s) => format!("{s:?}"),
+            Value::Int(i) => i.to_string(),
+            Value::Real(f) => f.to_string(),
+        };
+        Ok(Some(match line {
+            Some(l) => format!("{shown} is a duplicate of line {l}"),
+            None => format!("{shown} is already in the database"),
+        }))
+    }
+
+    /// Notes that line `line` took `value` as its `col`.
+    pub fn remember(&mut self, col: &str, value: &Value, line: u64) -> rusqlite::Result<()> {
+        self.conn
+            .prepare_cached("INSERT OR IGNORE INTO temp.yt_import_keys(col, key, line) VALUES (?1, ?2, ?3)")?
+            .execute(rusqlite::params![col, value, line])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,214 @@
+//! The rules a row must follow beyond each value on its own: required columns,
+//! unique keys, references to rows that must exist (in the database or earlier in
+//! the file), and the yard's sense across columns (a hold has a reason, a slot lies
+//! inside its block, nothing leaves before it arrives).
+
+use super::field::Value;
+use super::lookup::{IntRef, Lookups};
+use super::spec::TableSpec;
+use crate::model::VehicleStatus;
+
+/// One column of a row as read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Absent from the file, or empty: stored as NULL.
+    Empty,
+    /// Could not be read; its problem is already reported, so rules that need it
+    /// stay silent rather than pile a second complaint on the same value.
+    Bad,
+    Val(Value),
+}
+
+/// What is wrong with a row, for `FILE:LINE: column X: message`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub column: Option<&'static str>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn at(column: &'static str, message: impl Into<String>) -> Self {
+        Problem {
+            column: Some(column),
+            message: message.into(),
+        }
+    }
+
+    pub fn row(message: impl Into<String>) -> Self {
+        Problem {
+            column: None,
+            message: message.into(),
+        }
+    }
+}
+
+/// A row's cells by column name.
+pub struct RowView<'a> {
+    pub spec: &'static TableSpec,
+    pub cells: &'a [Cell],
+}
+
+impl RowView<'_> {
+    pub fn cell(&self, name: &str) -> &Cell {
+        self.spec
+            .index(name)
+            .and_then(|i| self.cells.get(i))
+            .unwrap_or(&Cell::Empty)
+    }
+
+    pub fn int(&self, name: &str) -> Option<i64> {
+        match self.cell(name) {
+            Cell::Val(v) => v.as_int(),
+            _ => None,
+        }
+    }
+
+    pub fn text(&self, name: &str) -> Option<&str> {
+        match self.cell(name) {
+            Cell::Val(v) => v.as_text(),
+            _ => None,
+        }
+    }
+
+    fn is_empty(&self, name: &str) -> bool {
+        matches!(self.cell(name), Cell::Empty)
+    }
+}
+
+/// Every problem of a row whose values were read, in column order where it can.
+pub fn check(row: &RowView<'_>, db: &mut Lookups<'_>) -> rusqlite::Result<Vec<Problem>> {
+    let mut out = Vec::new();
+    for (col, cell) in row.spec.columns.iter().zip(row.cells) {
+        match cell {
+            Cell::Empty if col.required => out.push(Problem::at(col.name, "is required but empty")),
+            Cell::Val(v) if col.unique => {
+                if let Some(why) = db.duplicate(row.spec.table, col.name, v)? {
+                    out.push(Problem::at(col.name, why));
+                }
+            }
+            _ => {}
+        }
+    }
+    match row.spec.table {
+        "vessel_calls" => call(row, db, &mut out)?,
+        "consignments" => {
+            reference(row, db, "call_id", IntRef::Call, "vessel call", "calls", &mut out)?
+        }
+        "vehicles" => vehicle(row, db, &mut out)?,
+        "events" => event(row, db, &mut out)?,
+        _ => {}
+    }
+    Ok(out)
+}
+
+fn reference(
+    row: &RowView<'_>,
+    db: &mut Lookups<'_>,
+    col: &'static str,
+    what: IntRef,
+    noun: &str,
+    kind: &str,
+    out: &mut Vec<Problem>,
+) -> rusqlite::Result<()> {
+    if let Some(key) = row.int(col) {
+        if !db.int_exists(what, key)? {
+            out.push(Problem::at(
+                col,
+                format!("there is no {noun} {key}; import {kind} first, or add it earlier in this file"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn call(row: &RowView<'_>, db: &mut Lookups<'_>, out: &mut Vec<Problem>) -> rusqlite::Result<()> {
+    reference(row, db, "imo", IntRef::Vessel, "vessel with IMO", "vessels", out)?;
+    not_before(row, "etd", "eta", out);
+    Ok(())
+}
+
+fn vehicle(row: &RowView<'_>, db: &mut Lookups<'_>, out: &mut Vec<Problem>) -> rusqlite::Result<()> {
+    reference(
+        row,
+        db,
+        "consignment_id",
+        IntRef::Consignment,
+        "consignment with id",
+        "consignments",
+        out,
+    )?;
+    let status = row.text("status").and_then(VehicleStatus::parse);
+    match (status, row.cell("hold_reason")) {
+        (Some(VehicleStatus::Hold), Cell::Empty) => out.push(Problem::at(
+            "hold_reason",
+            format!(
+                "is required when status is hold (one of: {})",
+                crate::model::HoldReason::choices()
+            ),
+        )),
+        (Some(s), Cell::Val(_)) if s != VehicleStatus::Hold => out.push(Problem::at(
+            "hold_reason",
+            format!("must be empty unless status is hold (status is {s})"),
+        )),
+        _ => {}
+    }
+    place(row, db, out)?;
+    not_before(row, "loaded_at", "gate_in_at", out);
+    Ok(())
+}
+
+/// A row and slot only mean something inside a block, and must lie within it.
+fn place(row: &RowView<'_>, db: &mut Lookups<'_>, out: &mut Vec<Problem>) -> rusqlite::Result<()> {
+    let code = match row.cell("block") {
+        Cell::Val(Value::Text(code)) => code,
+        Cell::Bad => return Ok(()),
+        _ => {
+            for c in ["row", "slot"] {
+                if !row.is_empty(c) {
+                    out.push(Problem::at(c, "is given but block is empty"));
+                }
+            }
+            return Ok(());
+        }
+    };
+    let Some(dims) = db.block(code)? else {
+        out.push(Problem::at(
+            "block",
+            format!("there is no yard block {code:?}; import blocks first"),
+        ));
+        return Ok(());
+    };
+    for (c, size, unit) in [("row", dims.rows, "rows"), ("slot", dims.slots_per_row, "slots per row")] {
+        if let (Some(v), Some(n)) = (row.int(c), size) {
+            if v > n {
+                out.push(Problem::at(
+                    c,
+                    format!("{v} is outside block {code}, which has {n} {unit}"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn event(row: &RowView<'_>, db: &mut Lookups<'_>, out: &mut Vec<Problem>) -> rusqlite::Result<()> {
+    if let Some(vin) = row.text("vin") {
+        if !db.vehicle_exists(vin)? {
+            out.push(Problem::at(
+                "vin",
+                format!("there is no vehicle {vin:?}; import vehicles first"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `later` may not be before `earlier` when both are given.
+fn not_before(row: &RowView<'_>, later: &'static str, earlier: &str, out: &mut Vec<Problem>) {
+    let parse = |c| row.text(c).and_then(crate::time::parse_ts);
+    if let (Some(l), Some(e)) = (parse(later), parse(earlier)) {
+        if l < e {
+            out.push(Problem::at(later, format!("is before {earlier}")));
+        }
+    }
+}

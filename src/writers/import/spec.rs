@@ -1,0 +1,324 @@
+//! What each import kind loads: its table, the contract columns of SPEC §2 with their
+//! types, which are required and which must be unique, and how a file's header row
+//! maps onto them.
+
+use crate::cli::ImportKind;
+
+use super::field::{self, Ty};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Col {
+    pub name: &'static str,
+    pub ty: Ty,
+    /// The row is refused when this column is absent or empty.
+    pub required: bool,
+    /// A primary key or unique reference: never twice, in the file or the database.
+    pub unique: bool,
+}
+
+#[derive(Debug)]
+pub struct TableSpec {
+    pub table: &'static str,
+    /// How the summary counts rows: "1 vehicle", "2 vehicles".
+    pub singular: &'static str,
+    pub plural: &'static str,
+    pub columns: &'static [Col],
+}
+
+impl TableSpec {
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    pub fn noun(&self, n: u64) -> &'static str {
+        if n == 1 {
+            self.singular
+        } else {
+            self.plural
+        }
+    }
+
+    pub fn column_list(&self) -> String {
+        self.columns
+            .iter()
+            .map(|c| c.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The INSERT of one row, every contract column bound (absent ones to NULL, which
+    /// lets SQLite number `id` columns the file leaves out).
+    pub fn insert_sql(&self) -> String {
+        let names: Vec<String> = self.columns.iter().map(|c| format!("\"{}\"", c.name)).collect();
+        let params: Vec<String> = (1..=self.columns.len()).map(|i| format!("?{i}")).collect();
+        format!(
+            "INSERT INTO {}({}) VALUES ({})",
+            self.table,
+            names.join(", "),
+            params.join(", ")
+        )
+    }
+}
+
+const fn col(name: &'static str, ty: Ty) -> Col {
+    Col {
+        name,
+        ty,
+        required: false,
+        unique: false,
+    }
+}
+
+const fn req(name: &'static str, ty: Ty) -> Col {
+    Col {
+        name,
+        ty,
+        required: true,
+        unique: false,
+    }
+}
+
+const fn key(name: &'static str, ty: Ty, required: bool) -> Col {
+    Col {
+        name,
+        ty,
+        required,
+        unique: true,
+    }
+}
+
+const ID: Ty = Ty::Int {
+    min: 1,
+    max: i64::MAX,
+};
+const CODE: Ty = Ty::Text { max: 16 };
+const NAME: Ty = Ty::Text { max: 100 };
+const SHORT: Ty = Ty::Text { max: 32 };
+const COUNT: Ty = Ty::Int { min: 1, max: 10_000 };
+
+pub static BLOCKS: TableSpec = TableSpec {
+    table: "yard_blocks",
+    singular: "block",
+    plural: "blocks",
+    columns: &[
+        key("code", CODE, true),
+        req("zone", Ty::Enum(field::ZONE)),
+        req("rows", COUNT),
+        req("slots_per_row", COUNT),
+    ],
+};
+
+pub static VESSELS: TableSpec = TableSpec {
+    table: "vessels",
+    singular: "vessel",
+    plural: "vessels",
+    columns: &[
+        key("imo", Ty::Imo, true),
+        req("name", NAME),
+        // The largest car carriers afloat take about 10,000 CEU.
+        col("capacity_ceu", Ty::Int { min: 1, max: 20_000 }),
+    ],
+};
+
+pub static CALLS: TableSpec = TableSpec {
+    table: "vessel_calls",
+    singular: "vessel call",
+    plural: "vessel calls",
+    columns: &[
+        key("id", ID, false),
+        // Nullable in the contract, but a call of no vessel cannot be shown.
+        req("imo", Ty::Imo),
+        req("voyage", SHORT),
+        col("berth", SHORT),
+        col("eta", Ty::Ts),
+        col("etd", Ty::Ts),
+        req("status", Ty::Enum(field::CALL_STATUS)),
+    ],
+};
+
+pub static CONSIGNMENTS: TableSpec = TableSpec {
+    table: "consignments",
+    singular: "consignment",
+    plural: "consignments",
+    columns: &[
+        key("id", ID, false),
+        key("ref", Ty::Text { max: 64 }, true),
+        col("call_id", ID),
+        col("brand", NAME),
+        col("destination", Ty::Locode),
+        col("planned_units", Ty::Int { min: 0, max: 100_000 }),
+        col("cutoff_at", Ty::Ts),
+        req("status", Ty::Enum(field::CONSIGNMENT_STATUS)),
+    ],
+};
+
+pub static VEHICLES: TableSpec = TableSpec {
+    table: "vehicles",
+    singular: "vehicle",
+    plural: "vehicles",
+    columns: &[
+        key("vin", Ty::Vin, true),
+        col("make", NAME),
+        col("model", NAME),
+        req("powertrain", Ty::Enum(field::POWERTRAIN)),
+        col("soc_pct", Ty::Real { min: 0.0, max: 100.0 }),
+        col("soc_checked_at", Ty::Ts),
+        col("consignment_id", ID),
+        req("status", Ty::Enum(field::VEHICLE_STATUS)),
+        col("hold_reason", Ty::Enum(field::HOLD_REASON)),
+        col("block", CODE),
+        col("row", COUNT),
+        col("slot", COUNT),
+        col("gate_in_at", Ty::Ts),
+        col("loaded_at", Ty::Ts),
+        col("updated_at", Ty::Ts),
+    ],
+};
+
+pub static EVENTS: TableSpec = TableSpec {
+    table: "events",
+    singular: "event",
+    plural: "events",
+    columns: &[
+        key("id", ID, false),
+        req("at", Ty::Ts),
+        // A reference to a vehicle, not a new VIN: its format was judged when the
+        // vehicle was imported.
+        col("vin", Ty::Text { max: 64 }),
+        req("kind", Ty::EventKind),
+        col("detail", Ty::Text { max: 1000 }),
+    ],
+};
+
+pub fn for_kind(kind: ImportKind) -> &'static TableSpec {
+    match kind {
+        ImportKind::Blocks => &BLOCKS,
+        ImportKind::Vessels => &VESSELS,
+        ImportKind::Calls => &CALLS,
+        ImportKind::Consignments => &CONSIGNMENTS,
+        ImportKind::Vehicles => &VEHICLES,
+        ImportKind::Events => &EVENTS,
+    }
+}
+
+/// The column a rejects file adds; importing a fixed rejects file ignores it.
+pub const REASON: &str = "reason";
+
+/// A file's header row mapped onto a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// For each column of the file, the table column it fills (None: the `reason`
+    /// column of a rejects file).
+    pub targets: Vec<Option<usize>>,
+    /// Where the file's `reason` column is, if it has one.
+    pub reason_at: Option<usize>,
+}
+
+/// Maps header names (trimmed, any case) onto `spec`; every problem found is
+/// returned, in words, so the user can fix the header in one go.
+pub fn map_header(spec: &TableSpec, names: &[String]) -> Result<Header, Vec<String>> {
+    let mut problems = Vec::new();
+    let mut targets = Vec::with_capacity(names.len());
+    let mut reason_at = None;
+    let mut seen = vec![false; spec.columns.len()];
+    let mut unknown = Vec::new();
+    for (i, raw) in names.iter().enumerate() {
+        let name = raw.trim().to_ascii_lowercase();
+        if name.is_empty() {
+            problems.push(format!("column {} of the header has no name", i + 1));
+            targets.push(None);
+            continue;
+        }
+        if name == REASON && reason_at.is_none() {
+            reason_at = Some(i);
+            targets.push(None);
+            continue;
+        }
+        match spec.index(&name) {
+            Some(c) if seen[c] => {
+                problems.push(format!("column {name} appears twice in the header"));
+                targets.push(None);
+            }
+            Some(c) => {
+                seen[c] = true;
+                targets.push(Some(c));
+            }
+            None => {
+                unknown.push(format!("{:?}", raw.trim()));
+                targets.push(None);
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        problems.push(format!(
+            "unknown column{} {}; the columns of {} are: {}",
+            if unknown.len() > 1 { "s" } else { "" },
+            unknown.join(", "),
+            spec.plural,
+            spec.column_list()
+        ));
+    }
+    let missing: Vec<&str> = spec
+        .columns
+        .iter()
+        .zip(&seen)
+        .filter(|(c, seen)| c.required && !**seen)
+        .map(|(c, _)| c.name)
+        .collect();
+    if !missing.is_empty() {
+        problems.push(format!(
+            "missing required column{} {}",
+            if missing.len() > 1 { "s" } else { "" },
+            missing.join(", ")
+        ));
+    }
+    if problems.is_empty() {
+        Ok(Header { targets, reason_at })
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(s: &str) -> Vec<String> {
+        s.split(',').map(String::from).collect()
+    }
+
+    #[test]
+    fn header_order_is_free_and_case_is_forgiven() {
+        let h = map_header(&BLOCKS, &names("Rows, CODE,slots_per_row,zone")).unwrap();
+        assert_eq!(h.targets, [Some(2), Some(0), Some(3), Some(1)]);
+    }
+
+    #[test]
+    fn unknown_and_missing_columns_are_all_named() {
+        let e = map_header(&VEHICLES, &names("vin,colour,powertrain,wheels")).unwrap_err();
+        assert_eq!(e.len(), 2);
+        assert!(e[0].contains("\"colour\", \"wheels\""), "{}", e[0]);
+        assert!(e[1].contains("missing required column status"), "{}", e[1]);
+    }
+
+    #[test]
+    fn a_rejects_file_can_be_imported_again() {
+        let h = map_header(&VESSELS, &names("imo,name,reason")).unwrap();
+        assert_eq!(h.reason_at, Some(2));
+        assert_eq!(h.targets, [Some(0), Some(1), None]);
+    }
+
+    #[test]
+    fn duplicate_columns_are_refused() {
+        let e = map_header(&VESSELS, &names("imo,name,imo")).unwrap_err();
+        assert!(e[0].contains("twice"));
+    }
+
+    #[test]
+    fn insert_binds_every_column() {
+        assert_eq!(
+            VESSELS.insert_sql(),
+            "INSERT INTO vessels(\"imo\", \"name\", \"capacity_ceu\") VALUES (?1, ?2, ?3)"
+        );
+    }
+}

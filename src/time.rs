@@ -6,19 +6,66 @@ use chrono_tz::Tz;
 
 use crate::error::{Result, UserError};
 
-/// Parses an RFC 3339 timestamp (`Z` or an offset, optional fractional seconds).
-/// Anything else — SQLite's `2026-11-26 09:00:00` without a zone, a date alone,
-/// a number — is unreadable: a clock without a zone would be a guess.
+/// Parses an RFC 3339 timestamp: `YYYY-MM-DDTHH:MM:SS`, optional fraction of 1 to 9
+/// digits, then `Z` or an offset `+HH:MM` (at most 14 hours, as SQLite's own date
+/// functions accept). A space may stand for the `T`, as RFC 3339 allows.
+///
+/// The grammar is deliberately exact and identical to what SQLite's date functions
+/// accept, so that a figure computed in SQL and one computed here can never disagree
+/// about which rows are readable. Anything else — SQLite's `2026-11-26 09:00:00`
+/// without a zone, a date alone, a Unix number, hour 24, a leap second — is
+/// unreadable: a clock time without a zone would be a guess.
 pub fn parse_ts(text: &str) -> Option<DateTime<Utc>> {
-    let t = text.trim();
-    // chrono also takes a space or a lower-case `t` between date and time; the first
-    // ten characters must still be a date, which keeps epoch numbers out.
-    if t.len() < 20 || t.as_bytes().get(4) != Some(&b'-') {
+    let b = text.as_bytes();
+    if b.len() < 20 || b.len() > 35 {
         return None;
     }
-    DateTime::parse_from_rfc3339(t)
-        .ok()
-        .map(|d| d.with_timezone(&Utc))
+    let num = |from: usize, to: usize| -> Option<u32> {
+        let part = b.get(from..to)?;
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(part.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+    };
+    let sep = |i: usize, allowed: &[u8]| b.get(i).is_some_and(|c| allowed.contains(c));
+    if !(sep(4, b"-") && sep(7, b"-") && sep(10, b"T ") && sep(13, b":") && sep(16, b":")) {
+        return None;
+    }
+    let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b[i] == b'.' {
+        let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=9).contains(&digits) {
+            return None;
+        }
+        nanos = num(i + 1, i + 1 + digits)? * 10u32.pow(9 - digits as u32);
+        i += 1 + digits;
+    }
+    let offset_s: i64 = match &b[i..] {
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let (oh, om) = (num(i + 1, i + 3)?, num(i + 4, i + 6)?);
+            if oh > 14 || om > 59 {
+                return None;
+            }
+            let s = i64::from(oh * 3600 + om * 60);
+            if *sign == b'-' {
+                -s
+            } else {
+                s
+            }
+        }
+        _ => return None,
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
+    let local = date.and_time(time);
+    Some(Utc.from_utc_datetime(&(local - Duration::seconds(offset_s))))
 }
 
 /// The form writers use: UTC with `Z`, whole seconds.
@@ -140,6 +187,11 @@ mod tests {
     fn accepts_rfc3339_with_offset_and_fraction() {
         assert_eq!(ts("2026-11-26T17:00:00+08:00"), ts("2026-11-26T09:00:00Z"));
         assert_eq!(ts("2026-11-26T09:00:00.250Z").timestamp_millis() % 1000, 250);
+        assert_eq!(ts("2026-11-26 09:00:00z"), ts("2026-11-26T09:00:00Z"));
+        assert_eq!(
+            ts("2026-11-26T09:00:00.123456789-14:00"),
+            ts("2026-11-26T23:00:00.123456789Z")
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The yard database: opening it (read-only for every reader), its schema version and
 //! the typed, tolerant reading of rows that any tool may have written (SPEC §2).
 
+pub mod browse;
 pub mod queries;
 pub mod settings;
 pub mod value;

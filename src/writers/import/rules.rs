@@ -92,7 +92,7 @@ pub fn check(row: &RowView<'_>, db: &mut Lookups<'_>) -> rusqlite::Result<Vec<Pr
     match row.spec.table {
         "vessel_calls" => call(row, db, &mut out)?,
         "consignments" => {
-            reference(row, db, "call_id", IntRef::Call, "vessel call", "calls", &mut out)?
+            reference(row, db, "call_id", IntRef::Call, "vessel call with id", "calls", &mut out)?
         }
         "vehicles" => vehicle(row, db, &mut out)?,
         "events" => event(row, db, &mut out)?,
@@ -114,7 +114,7 @@ fn reference(
         if !db.int_exists(what, key)? {
             out.push(Problem::at(
                 col,
-                format!("there is no {noun} {key}; import {kind} first, or add it earlier in this file"),
+                format!("there is no {noun} {key}; import {kind} first"),
             ));
         }
     }

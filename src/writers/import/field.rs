@@ -75,11 +75,19 @@ pub const CONSIGNMENT_STATUS: EnumTy = enum_ty!(ConsignmentStatus);
 #[derive(Debug, Clone, Copy)]
 pub enum Ty {
     /// Free text of at most `max` characters, without control characters.
-    Text { max: usize },
+    Text {
+        max: usize,
+    },
     /// A whole number within `min..=max`.
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     /// A number within `min..=max`.
-    Real { min: f64, max: f64 },
+    Real {
+        min: f64,
+        max: f64,
+    },
     /// An RFC 3339 instant, stored as UTC with `Z`.
     Ts,
     Enum(EnumTy),
@@ -100,10 +108,7 @@ pub struct Parsed {
 
 impl Parsed {
     fn ok(value: Value) -> Self {
-        Parsed {
-            value,
-            warning: None,
-        }
+        Parsed { value, warning: None }
     }
 }
 
@@ -147,18 +152,14 @@ pub fn int(raw: &str, min: i64, max: i64) -> Result<i64, String> {
 }
 
 pub fn real(raw: &str, min: f64, max: f64) -> Result<f64, String> {
-    let f: f64 = raw
-        .parse()
-        .ok()
-        .filter(|f: &f64| f.is_finite())
-        .ok_or_else(|| {
-            let hint = if raw.contains(',') {
-                " (write the decimal point as '.')"
-            } else {
-                ""
-            };
-            format!("{raw:?} is not a number{hint}")
-        })?;
+    let f: f64 = raw.parse().ok().filter(|f: &f64| f.is_finite()).ok_or_else(|| {
+        let hint = if raw.contains(',') {
+            " (write the decimal point as '.')"
+        } else {
+            ""
+        };
+        format!("{raw:?} is not a number{hint}")
+    })?;
     if f < min || f > max {
         return Err(format!("must be between {min} and {max}, not {raw}"));
     }
@@ -202,12 +203,7 @@ pub fn timestamp(raw: &str) -> Result<String, String> {
 }
 
 pub fn enumeration(e: EnumTy, raw: &str) -> Result<&'static str, String> {
-    (e.canonical)(raw).ok_or_else(|| {
-        format!(
-            "{raw:?} is not one of the accepted values: {}",
-            (e.choices)()
-        )
-    })
+    (e.canonical)(raw).ok_or_else(|| format!("{raw:?} is not one of the accepted values: {}", (e.choices)()))
 }
 
 pub fn vin(raw: &str) -> Result<Parsed, String> {
@@ -314,7 +310,10 @@ mod tests {
 
     #[test]
     fn text_refuses_control_characters_and_overlong_values() {
-        assert_eq!(text("MG4 Electric", 10).unwrap_err(), "is 12 characters long, at most 10 are allowed");
+        assert_eq!(
+            text("MG4 Electric", 10).unwrap_err(),
+            "is 12 characters long, at most 10 are allowed"
+        );
         assert!(text("a\u{1b}[31m", 50).unwrap_err().contains("U+001B"));
         assert_eq!(text("比亚迪 海豹", 10).unwrap(), "比亚迪 海豹");
     }

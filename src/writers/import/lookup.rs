@@ -115,12 +115,7 @@ impl<'c> Lookups<'c> {
 
     /// Why `value` cannot be the `col` of a new row of `table`, if it cannot: the
     /// line of this file that already has it, or the database.
-    pub fn duplicate(
-        &mut self,
-        table: &str,
-        col: &str,
-        value: &Value,
-    ) -> rusqlite::Result<Option<String>> {
+    pub fn duplicate(&mut self, table: &str, col: &str, value: &Value) -> rusqlite::Result<Option<String>> {
         let sql = format!("SELECT 1 FROM {table} WHERE \"{col}\" = ?1 LIMIT 1");
         let taken = self
             .conn

@@ -60,7 +60,15 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<i32> {
         Some(p) => Some(Rejects::create(p, &head.raw, header.reason_at)?),
         None => None,
     };
-    let outcome = import_all(&mut conn, &ctx.db, spec, &header, &mut src, &mut reporter, &mut rejects);
+    let outcome = import_all(
+        &mut conn,
+        &ctx.db,
+        spec,
+        &header,
+        &mut src,
+        &mut reporter,
+        &mut rejects,
+    );
     reporter.finish();
     match outcome {
         Ok(tally) => {
@@ -91,11 +99,9 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<i32> {
 fn rejects_path(args: &ImportArgs) -> Result<Option<&Path>> {
     let path = match (&args.rejects, args.skip_invalid) {
         (None, _) => return Ok(None),
-        (Some(_), false) => {
-            return Err(UserError::usage(
-                "--rejects is only used with --skip-invalid; without it a file with bad lines imports nothing",
-            ))
-        }
+        (Some(_), false) => return Err(UserError::usage(
+            "--rejects is only used with --skip-invalid; without it a file with bad lines imports nothing",
+        )),
         (Some(p), true) => p.as_path(),
     };
     let same = match (path.canonicalize(), args.file.canonicalize()) {
@@ -233,7 +239,10 @@ fn import_row(
         let text = match std::str::from_utf8(raw) {
             Ok(t) => t.trim(),
             Err(_) => {
-                problems.push(Problem::at(col.name, "is not UTF-8 text; save the file as CSV (UTF-8)"));
+                problems.push(Problem::at(
+                    col.name,
+                    "is not UTF-8 text; save the file as CSV (UTF-8)",
+                ));
                 cells[c] = Cell::Bad;
                 continue;
             }

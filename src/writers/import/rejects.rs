@@ -52,7 +52,9 @@ impl Rejects {
                 self.row.push_field(rec.get(i).unwrap_or(b""));
             }
         }
-        self.out.write_byte_record(&self.row).map_err(|e| self.csv_error(e))
+        self.out
+            .write_byte_record(&self.row)
+            .map_err(|e| self.csv_error(e))
     }
 
     /// Flushes the file; an import whose rejects cannot be saved has failed.
@@ -101,7 +103,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("rejects.csv");
         let mut r = Rejects::create(&path, &rec(&["imo", "name"]), None).unwrap();
-        r.write(&rec(&["9074728", "Jimei, Voyager"]), "column imo: bad").unwrap();
+        r.write(&rec(&["9074728", "Jimei, Voyager"]), "column imo: bad")
+            .unwrap();
         r.write(&rec(&["9074729"]), "has 1 field").unwrap();
         r.finish().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();

@@ -62,7 +62,10 @@ impl Reporter {
     pub fn warning(&mut self, line: u64, column: &str, message: &str) {
         self.warnings += 1;
         if self.warnings <= MAX_WARNINGS {
-            self.print(&format!("{}:{line}: warning: column {column}: {message}", self.file));
+            self.print(&format!(
+                "{}:{line}: warning: column {column}: {message}",
+                self.file
+            ));
         }
     }
 

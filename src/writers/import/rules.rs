@@ -91,9 +91,15 @@ pub fn check(row: &RowView<'_>, db: &mut Lookups<'_>) -> rusqlite::Result<Vec<Pr
     }
     match row.spec.table {
         "vessel_calls" => call(row, db, &mut out)?,
-        "consignments" => {
-            reference(row, db, "call_id", IntRef::Call, "vessel call with id", "calls", &mut out)?
-        }
+        "consignments" => reference(
+            row,
+            db,
+            "call_id",
+            IntRef::Call,
+            "vessel call with id",
+            "calls",
+            &mut out,
+        )?,
         "vehicles" => vehicle(row, db, &mut out)?,
         "events" => event(row, db, &mut out)?,
         _ => {}
@@ -178,7 +184,10 @@ fn place(row: &RowView<'_>, db: &mut Lookups<'_>, out: &mut Vec<Problem>) -> rus
         ));
         return Ok(());
     };
-    for (c, size, unit) in [("row", dims.rows, "rows"), ("slot", dims.slots_per_row, "slots per row")] {
+    for (c, size, unit) in [
+        ("row", dims.rows, "rows"),
+        ("slot", dims.slots_per_row, "slots per row"),
+    ] {
         if let (Some(v), Some(n)) = (row.int(c), size) {
             if v > n {
                 out.push(Problem::at(

@@ -34,9 +34,8 @@ impl Source {
                     "cannot import {name}: it is a folder, not a CSV file"
                 )));
             }
-            let file = File::open(path).map_err(|e| {
-                UserError::problem(format!("cannot read {name}: {}", io_reason(&e)))
-            })?;
+            let file = File::open(path)
+                .map_err(|e| UserError::problem(format!("cannot read {name}: {}", io_reason(&e))))?;
             Box::new(file)
         };
         // Field counts and UTF-8 are checked row by row here, so that a bad line is
@@ -77,9 +76,9 @@ impl Source {
                 Ok(s) => names.push(s.to_string()),
                 Err(_) => {
                     return Err(UserError::problem(format!(
-                        "{}:{line}: the header row is not UTF-8 text; is this a CSV file? Save it as CSV (UTF-8)",
-                        self.name
-                    )))
+                    "{}:{line}: the header row is not UTF-8 text; is this a CSV file? Save it as CSV (UTF-8)",
+                    self.name
+                )))
                 }
             }
         }

@@ -39,11 +39,7 @@ impl TableSpec {
     }
 
     pub fn column_list(&self) -> String {
-        self.columns
-            .iter()
-            .map(|c| c.name)
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
     }
 
     /// The INSERT of one row, every contract column bound (absent ones to NULL, which

@@ -35,7 +35,8 @@ pub struct Global {
     #[arg(long, global = true, env = "YARDTOP_NOW", value_name = "RFC3339")]
     pub now: Option<String>,
 
-    /// Show times in this IANA zone (display only; periods stay in port time)
+    /// Show times in this IANA zone (display only; periods stay in port time). With
+    /// `init`: the port's time zone
     #[arg(long, global = true, env = "YARDTOP_TZ", value_name = "ZONE")]
     pub tz: Option<String>,
 
@@ -101,11 +102,11 @@ pub struct InitArgs {
     /// UN/LOCODE of the port (5 characters, e.g. CNXMN)
     #[arg(long, value_name = "XXXXX")]
     pub locode: Option<String>,
-    /// The port's IANA time zone (e.g. Asia/Shanghai)
-    #[arg(long = "tz", id = "init_tz", value_name = "ZONE")]
-    pub tz: Option<String>,
-    /// Add yardtop's indexes to a database another system created; never changes a row
-    #[arg(long, conflicts_with_all = ["port_name", "locode", "init_tz"])]
+    // The port's time zone is the global --tz: on `init` it sets the `timezone`
+    // setting instead of the display zone.
+    /// Add yardtop's indexes and summaries to a database another system created;
+    /// never changes a row of the yard's tables
+    #[arg(long, conflicts_with_all = ["port_name", "locode"])]
     pub existing: bool,
 }
 

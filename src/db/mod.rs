@@ -2,8 +2,11 @@
 //! the typed, tolerant reading of rows that any tool may have written (SPEC §2).
 
 pub mod browse;
+pub mod quality;
 pub mod queries;
 pub mod settings;
+pub mod sql;
+pub mod summary;
 pub mod value;
 
 use std::path::Path;
@@ -18,6 +21,9 @@ pub const SCHEMA_VERSION: i64 = 1;
 
 /// The schema of SPEC §2 with yardtop's indexes.
 pub const SCHEMA_SQL: &str = include_str!("../../assets/schema.sql");
+
+/// yardtop's summary tables and their triggers (see `summary`).
+pub const SUMMARIES_SQL: &str = include_str!("../../assets/summaries.sql");
 
 /// The contract tables every yard database has.
 pub const CONTRACT_TABLES: [&str; 6] = [
@@ -96,7 +102,7 @@ pub fn create_new(path: &Path) -> Result<Connection> {
     })?;
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
         .map_err(|e| db_error(path, &e))?;
-    conn.execute_batch(SCHEMA_SQL).map_err(|e| db_error(path, &e))?;
+    conn.execute_batch(&format!("BEGIN; {SCHEMA_SQL} {SUMMARIES_SQL} COMMIT;")).map_err(|e| db_error(path, &e))?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)
         .map_err(|e| db_error(path, &e))?;
     value::register_functions(&conn).map_err(|e| db_error(path, &e))?;
@@ -163,14 +169,24 @@ pub fn missing_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     Ok(missing)
 }
 
-/// Is this database missing yardtop's own indexes (a contract database another
-/// system created)? The header then says how to speed it up.
+/// Is this database missing yardtop's own indexes or summary tables (a contract
+/// database another system created)? The figures are then computed from the rows
+/// themselves, exactly but slowly, and the header says how to speed it up.
 pub fn lacks_yardtop_indexes(conn: &Connection) -> bool {
+    !has_summaries(conn)
+}
+
+/// Are yardtop's summary tables and all their triggers present, so that the
+/// summaries can be trusted?
+pub fn has_summaries(conn: &Connection) -> bool {
     conn.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'yt_vehicles_status'",
+        "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN
+                   ('yt_vehicles_insert', 'yt_vehicles_delete', 'yt_vehicles_update',
+                    'yt_events_insert', 'yt_events_delete', 'yt_events_update'))
+              + (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'yt_vehicles_loaded_at')",
         [],
         |r| r.get::<_, i64>(0),
     )
-    .map(|n| n == 0)
+    .map(|n| n == 7)
     .unwrap_or(false)
 }

@@ -50,6 +50,8 @@ pub struct YardVehicle {
     pub soc_checked_ms: Result<Option<i64>, ()>,
     pub block: Option<String>,
     pub gate_in_ms: Result<Option<i64>, ()>,
+    /// A text column holds bytes that are not UTF-8.
+    pub bad_utf8: bool,
 }
 
 pub fn yard_vehicles(conn: &Connection, mut f: impl FnMut(YardVehicle)) -> rusqlite::Result<()> {
@@ -78,6 +80,7 @@ pub fn yard_vehicles(conn: &Connection, mut f: impl FnMut(YardVehicle)) -> rusql
             soc_checked_ms: value::timestamp(row, 5).map(|t| t.map(|t| t.timestamp_millis())),
             block: value::text(row, 6).value,
             gate_in_ms: value::timestamp(row, 7).map(|t| t.map(|t| t.timestamp_millis())),
+            bad_utf8: [0, 1, 2, 3, 6].iter().any(|&i| value::invalid_utf8(row, i)),
         });
     }
     Ok(())
@@ -95,6 +98,7 @@ pub struct BlockRow {
     /// None when unreadable or missing.
     pub rows: Option<u64>,
     pub slots_per_row: Option<u64>,
+    pub bad_utf8: bool,
 }
 
 pub fn blocks(conn: &Connection) -> rusqlite::Result<Vec<BlockRow>> {
@@ -115,6 +119,7 @@ pub fn blocks(conn: &Connection) -> rusqlite::Result<Vec<BlockRow>> {
             zone: value::text_or_empty(row, 1),
             rows: dim(2),
             slots_per_row: dim(3),
+            bad_utf8: value::invalid_utf8(row, 0) || value::invalid_utf8(row, 1),
         });
     }
     Ok(out)
@@ -133,6 +138,7 @@ pub struct PendingRow {
     pub vessel: String,
     pub voyage: String,
     pub call_status: String,
+    pub bad_utf8: bool,
 }
 
 pub fn pending_consignments(conn: &Connection) -> rusqlite::Result<Vec<PendingRow>> {
@@ -172,27 +178,35 @@ pub fn pending_consignments(conn: &Connection) -> rusqlite::Result<Vec<PendingRo
             vessel: value::text_or_empty(row, 7),
             voyage: value::text_or_empty(row, 8),
             call_status: value::text_or_empty(row, 9),
+            bad_utf8: [1, 2, 3].iter().any(|&i| value::invalid_utf8(row, i)),
         });
     }
     Ok(out)
 }
 
-/// How many of a consignment's vehicles are in each status.
+/// How many of each consignment's vehicles are in each status, for the given
+/// consignments, in one statement: with the `(consignment_id, status)` index a seek
+/// per consignment, without it one pass over the table instead of one per
+/// consignment.
 pub fn consignment_status_counts(
     conn: &Connection,
-    consignment_id: i64,
-) -> rusqlite::Result<Vec<(VehicleStatus, u64)>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT status, count(*) FROM vehicles WHERE consignment_id = ?1 GROUP BY status")?;
-    let mut rows = stmt.query(params![consignment_id])?;
-    let mut out = Vec::new();
+    ids: &[i64],
+) -> rusqlite::Result<std::collections::HashMap<i64, Vec<(VehicleStatus, u64)>>> {
+    let mut out: std::collections::HashMap<i64, Vec<(VehicleStatus, u64)>> = Default::default();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+    let sql = format!(
+        "SELECT consignment_id, status, count(*) FROM vehicles WHERE consignment_id IN ({}) GROUP BY 1, 2",
+        list.join(",")
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        if let Some(s) = value::text(row, 0)
-            .value
-            .as_deref()
-            .and_then(VehicleStatus::parse)
-        {
-            out.push((s, row.get::<_, i64>(1).unwrap_or(0).max(0) as u64));
+        let Ok(Some(id)) = value::integer(row, 0) else { continue };
+        if let Some(s) = value::text(row, 1).value.as_deref().and_then(VehicleStatus::parse) {
+            out.entry(id).or_default().push((s, row.get::<_, i64>(2).unwrap_or(0).max(0) as u64));
         }
     }
     Ok(out)
@@ -205,115 +219,73 @@ pub fn consignment_ref(conn: &Connection, id: i64) -> rusqlite::Result<Option<St
     Ok(rows.next()?.map(|row| value::text_or_empty(row, 0)))
 }
 
-/// Data-quality counts of one table: rows per problem kind, and rows with any.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct QualityCounts {
-    pub by_kind: Vec<(&'static str, u64)>,
-    pub rows: u64,
+
+/// Exported vehicles with `loaded_at` between `from_ms` and `to_ms` (inclusive),
+/// through the `loaded_at` index. The text range is a day wider on each side than
+/// the instants because an RFC 3339 text carries its own offset (at most 14 h).
+pub fn exports_between(conn: &Connection, from_ms: i64, to_ms: i64) -> rusqlite::Result<Vec<ExportRow>> {
+    let day = |ms: i64, shift_days: i64| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map(|t| (t + chrono::Duration::days(shift_days)).format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| if shift_days < 0 { "0000".into() } else { "9999".into() })
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT yt_ts(loaded_at), powertrain, consignment_id FROM vehicles INDEXED BY yt_vehicles_loaded_at
+         WHERE loaded_at >= ?1 AND loaded_at < ?2 AND +status IN ('loaded', 'departed')",
+    )?;
+    let mut rows = stmt.query(params![day(from_ms, -1), day(to_ms, 2)])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let t: Option<i64> = row.get(0).unwrap_or(None);
+        if t.is_some_and(|t| t >= from_ms && t <= to_ms) {
+            out.push(ExportRow { loaded_ms: t, powertrain: powertrain(row, 1), consignment_id: value::integer(row, 2) });
+        }
+    }
+    Ok(out)
 }
 
-/// The checks per table: (kind, SQL condition true when the row has the problem).
-/// `yt_ts_ok` and `yt_text_ok` are the reader's own parsers (see `value`).
-const VEHICLE_CHECKS: &[(&str, &str)] = &[
-    ("unknown_status", "status IS NULL OR status NOT IN ('expected','gated_in','parked','hold','staged','loaded','departed')"),
-    ("unknown_powertrain", "powertrain IS NULL OR powertrain NOT IN ('BEV','PHEV','FCEV','HEV','ICE')"),
-    ("unknown_hold_reason", "(hold_reason IS NOT NULL AND hold_reason NOT IN ('customs','damage','battery','documents','other')) OR (status = 'hold' AND hold_reason IS NULL)"),
-    ("bad_timestamp", "NOT (yt_ts_ok(gate_in_at) AND yt_ts_ok(loaded_at) AND yt_ts_ok(soc_checked_at) AND yt_ts_ok(updated_at))"),
-    ("bad_number", "(soc_pct IS NOT NULL AND (typeof(soc_pct) NOT IN ('integer','real') OR soc_pct < 0 OR soc_pct > 100)) OR (row IS NOT NULL AND typeof(row) <> 'integer') OR (slot IS NOT NULL AND typeof(slot) <> 'integer') OR (consignment_id IS NOT NULL AND typeof(consignment_id) <> 'integer')"),
-    ("bad_text", "NOT (yt_text_ok(vin) AND yt_text_ok(make) AND yt_text_ok(model) AND yt_text_ok(block) AND yt_text_ok(status) AND yt_text_ok(powertrain))"),
-];
+/// Units and NEVs of the export buckets `from..to` (bucket numbers, end exclusive).
+pub fn bucket_sum(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<(u64, u64)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(sum(units), 0), coalesce(sum(nev), 0) FROM yt_export_buckets WHERE bucket >= ?1 AND bucket < ?2",
+    )?;
+    stmt.query_row(params![from, to], |r| Ok((r.get::<_, i64>(0)?.max(0) as u64, r.get::<_, i64>(1)?.max(0) as u64)))
+}
 
-const BLOCK_CHECKS: &[(&str, &str)] = &[
-    (
-        "unknown_zone",
-        "zone IS NULL OR zone NOT IN ('nev','ice','staging','inspection','quarantine')",
-    ),
-    (
-        "bad_number",
-        "typeof(rows) <> 'integer' OR typeof(slots_per_row) <> 'integer' OR rows < 0 OR slots_per_row < 0",
-    ),
-    ("bad_text", "NOT (yt_text_ok(code) AND yt_text_ok(zone))"),
-];
+/// The export buckets `from..to` one by one: (bucket, units, nev).
+pub fn buckets(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<Vec<(i64, u64, u64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT bucket, units, nev FROM yt_export_buckets WHERE bucket >= ?1 AND bucket < ?2 AND units > 0",
+    )?;
+    let rows = stmt.query_map(params![from, to], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?.max(0) as u64, r.get::<_, i64>(2)?.max(0) as u64))
+    })?;
+    rows.collect()
+}
 
-const CALL_CHECKS: &[(&str, &str)] = &[
-    (
-        "unknown_status",
-        "status IS NULL OR status NOT IN ('expected','alongside','departed')",
-    ),
-    ("bad_timestamp", "NOT (yt_ts_ok(eta) AND yt_ts_ok(etd))"),
-    ("bad_text", "NOT (yt_text_ok(voyage) AND yt_text_ok(berth))"),
-];
+/// The newest bucket with an export in it.
+pub fn last_bucket(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT max(bucket) FROM yt_export_buckets WHERE units > 0")?.query_row([], |r| r.get(0))
+}
 
-const CONSIGNMENT_CHECKS: &[(&str, &str)] = &[
-    (
-        "unknown_status",
-        "status IS NULL OR status NOT IN ('open','loading','closed','cancelled')",
-    ),
-    ("bad_timestamp", "NOT yt_ts_ok(cutoff_at)"),
-    (
-        "bad_number",
-        "planned_units IS NOT NULL AND (typeof(planned_units) <> 'integer' OR planned_units < 0)",
-    ),
-    (
-        "bad_text",
-        "NOT (yt_text_ok(ref) AND yt_text_ok(brand) AND yt_text_ok(destination))",
-    ),
-];
+/// Consignments by exported vehicles, most first, ties to the lowest id:
+/// (id, units, nev). Read from the summary, a handful at a time.
+pub fn export_leaders(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<(i64, u64, u64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT consignment_id, units, nev FROM yt_consignment_exports INDEXED BY yt_consignment_exports_units
+         WHERE units > 0 ORDER BY units DESC, consignment_id LIMIT ?1",
+    )?;
+    let rows = stmt.query_map(params![limit], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?.max(0) as u64, r.get::<_, i64>(2)?.max(0) as u64))
+    })?;
+    rows.collect()
+}
 
-const VESSEL_CHECKS: &[(&str, &str)] = &[
-    (
-        "bad_number",
-        "capacity_ceu IS NOT NULL AND typeof(capacity_ceu) <> 'integer'",
-    ),
-    ("bad_text", "NOT yt_text_ok(name)"),
-];
-
-const EVENT_CHECKS: &[(&str, &str)] = &[
-    ("bad_timestamp", "NOT yt_ts_ok(at) OR at IS NULL"),
-    (
-        "bad_text",
-        "NOT (yt_text_ok(vin) AND yt_text_ok(kind) AND yt_text_ok(detail))",
-    ),
-];
-
-/// The tables checked and their checks.
-pub const QUALITY_TABLES: &[(&str, &[(&str, &str)])] = &[
-    ("vehicles", VEHICLE_CHECKS),
-    ("yard_blocks", BLOCK_CHECKS),
-    ("vessel_calls", CALL_CHECKS),
-    ("consignments", CONSIGNMENT_CHECKS),
-    ("vessels", VESSEL_CHECKS),
-    ("events", EVENT_CHECKS),
-];
-
-/// Counts the rows of `table` with each problem, in one pass.
-pub fn quality_counts(
-    conn: &Connection,
-    table: &str,
-    checks: &[(&'static str, &str)],
-) -> rusqlite::Result<QualityCounts> {
-    let cols: Vec<String> = checks
-        .iter()
-        .map(|(_, cond)| format!("coalesce(sum(coalesce(({cond}), 0) <> 0), 0)"))
-        .collect();
-    let any: Vec<String> = checks
-        .iter()
-        .map(|(_, cond)| format!("(coalesce(({cond}), 0) <> 0)"))
-        .collect();
-    let sql = format!(
-        "SELECT {}, coalesce(sum({}), 0) FROM {table}",
-        cols.join(", "),
-        any.join(" OR ")
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    stmt.query_row([], |row| {
-        let mut by_kind = Vec::new();
-        for (i, (kind, _)) in checks.iter().enumerate() {
-            by_kind.push((*kind, row.get::<_, i64>(i)?.max(0) as u64));
-        }
-        Ok(QualityCounts {
-            by_kind,
-            rows: row.get::<_, i64>(checks.len())?.max(0) as u64,
-        })
-    })
+/// The last load of a consignment's exported vehicles, in Unix milliseconds.
+pub fn last_load_ms(conn: &Connection, consignment_id: i64) -> rusqlite::Result<Option<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT max(yt_ts(loaded_at)) FROM vehicles INDEXED BY yt_vehicles_consignment
+         WHERE consignment_id = ?1 AND status IN ('loaded', 'departed')",
+    )?;
+    stmt.query_row(params![consignment_id], |r| r.get(0))
 }

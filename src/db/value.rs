@@ -50,6 +50,12 @@ pub fn text(row: &Row<'_>, idx: usize) -> Text {
     }
 }
 
+/// Is the column TEXT that is not valid UTF-8? (A BLOB in a text column is found by
+/// the SQL checks; this is what SQL cannot see.)
+pub fn invalid_utf8(row: &Row<'_>, idx: usize) -> bool {
+    matches!(row.get_ref(idx), Ok(ValueRef::Text(b)) if std::str::from_utf8(b).is_err())
+}
+
 /// Reads a column as plain text for display (NULL → empty).
 pub fn text_or_empty(row: &Row<'_>, idx: usize) -> String {
     text(row, idx).value.unwrap_or_default()

@@ -16,10 +16,14 @@ pub fn pending(
     rules: &Settings,
     now_ms: i64,
     last_hour: &HashMap<i64, u64>,
-) -> rusqlite::Result<Vec<PendingConsignment>> {
+) -> rusqlite::Result<(Vec<PendingConsignment>, u64)> {
     let window_ms = (rules.at_risk_hours * 3_600_000.0) as i64;
     let mut out = Vec::new();
-    for row in queries::pending_consignments(conn)? {
+    let rows = queries::pending_consignments(conn)?;
+    let bad_utf8 = rows.iter().filter(|r| r.bad_utf8).count() as u64;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let counts = queries::consignment_status_counts(conn, &ids)?;
+    for row in rows {
         let mut c = PendingConsignment {
             id: row.id,
             reference: row.reference,
@@ -42,7 +46,7 @@ pub fn pending(
             at_risk: false,
             cutoff_passed: false,
         };
-        for (status, n) in queries::consignment_status_counts(conn, row.id)? {
+        for &(status, n) in counts.get(&row.id).map(Vec::as_slice).unwrap_or(&[]) {
             match status {
                 VehicleStatus::Expected => c.expected += n,
                 VehicleStatus::GatedIn | VehicleStatus::Parked => c.in_yard += n,
@@ -68,5 +72,5 @@ pub fn pending(
             .then(a.cmp(b))
             .then_with(|| ca.reference.cmp(&cb.reference))
     });
-    Ok(out.into_iter().map(|(_, c)| c).collect())
+    Ok((out.into_iter().map(|(_, c)| c).collect(), bad_utf8))
 }

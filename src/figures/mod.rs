@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod consignments;
 pub mod exports;
+pub mod exports_fast;
 pub mod model;
 pub mod quality;
 pub mod yard;
@@ -35,11 +36,19 @@ fn compute_in_transaction(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Re
     let periods = Periods::new(&tz, now);
     let now_ms = now.timestamp_millis();
 
-    let mut export_pass = exports::pass(conn, &tz, &periods)?;
-    export_pass.resolve_record(conn, &tz)?;
+    let summarised = crate::db::has_summaries(conn);
+    let export_pass = match summarised {
+        true => exports_fast::pass(conn, &tz, &periods)?,
+        false => None,
+    };
+    let export_pass = match export_pass {
+        Some(p) => p,
+        None => exports::pass(conn, &tz, &periods)?,
+    };
     let yard_pass = yard::pass(conn, &settings, now_ms)?;
-    let pending = consignments::pending(conn, &settings, now_ms, &export_pass.last_hour)?;
-    let data_quality = quality::scan(conn, &settings)?;
+    let (pending, pending_bad_utf8) = consignments::pending(conn, &settings, now_ms, &export_pass.last_hour)?;
+    let bad_utf8 = yard_pass.bad_utf8_rows + pending_bad_utf8;
+    let data_quality = quality::scan(conn, &settings, summarised, bad_utf8)?;
     let alerts = alerts::alerts(&yard_pass, &pending, &data_quality, &settings);
 
     Ok(Figures {

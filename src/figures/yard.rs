@@ -22,6 +22,8 @@ pub struct YardPass {
     pub outside_nev_zone: Vec<String>,
     pub long_dwell: Vec<String>,
     pub over_capacity: Vec<String>,
+    /// Rows read here whose text is not UTF-8 (a data-quality problem SQL cannot see).
+    pub bad_utf8_rows: u64,
 }
 
 pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Result<YardPass> {
@@ -70,9 +72,11 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
         outside_nev_zone: Vec::new(),
         long_dwell: Vec::new(),
         over_capacity: Vec::new(),
+        bad_utf8_rows: block_rows.iter().filter(|b| b.bad_utf8).count() as u64,
     };
 
     queries::yard_vehicles(conn, |v: YardVehicle| {
+        p.bad_utf8_rows += v.bad_utf8 as u64;
         let y = &mut p.yard;
         let nev = v.powertrain.is_some_and(|pt| pt.is_nev());
         y.in_yard += 1;

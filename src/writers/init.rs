@@ -16,10 +16,7 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> Result<()> {
         crate::writers::validate::locode(l)
             .map_err(|why| UserError::usage(format!("--locode {l:?}: {why}")))?;
     }
-    let tz = match &args.tz {
-        Some(t) => Some(crate::time::parse_tz_arg("--tz", t)?),
-        None => None,
-    };
+    let tz = ctx.tz;
     let conn = db::create_new(&ctx.db)?;
     write_settings(
         &conn,
@@ -58,8 +55,18 @@ pub fn write_settings(
 
 fn existing(ctx: &Ctx) -> Result<()> {
     let conn = db::open_writer(&ctx.db)?;
-    conn.execute_batch(&format!("BEGIN IMMEDIATE; {} COMMIT;", db::SCHEMA_SQL))
-        .map_err(|e| db_error(&ctx.db, &e))?;
+    // One transaction: the summaries are filled from the rows as they are at this
+    // instant, and the triggers keep them right from the next write on.
+    let sql = format!(
+        "BEGIN IMMEDIATE; {} {} {} COMMIT;",
+        db::SCHEMA_SQL,
+        db::SUMMARIES_SQL,
+        db::summary::backfill_sql()
+    );
+    if let Err(e) = conn.execute_batch(&sql) {
+        let _ = conn.execute_batch("ROLLBACK");
+        return Err(db_error(&ctx.db, &e));
+    }
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| db_error(&ctx.db, &e))?;

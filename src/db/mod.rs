@@ -183,10 +183,11 @@ pub fn has_summaries(conn: &Connection) -> bool {
         "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN
                    ('yt_vehicles_insert', 'yt_vehicles_delete', 'yt_vehicles_update',
                     'yt_events_insert', 'yt_events_delete', 'yt_events_update'))
-              + (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'yt_vehicles_loaded_at')",
+              + (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN
+                   ('yt_vehicles_loaded_at', 'yt_vehicles_consignment', 'yt_consignment_exports_units'))",
         [],
         |r| r.get::<_, i64>(0),
     )
-    .map(|n| n == 7)
+    .map(|n| n == 9)
     .unwrap_or(false)
 }

@@ -1,0 +1,163 @@
+//! `yardtop check` (SPEC §1): verifies a yard database's schema and integrity, and
+//! lists its data-quality problems with examples. Exit 0 clean, 1 problems found,
+//! 2 cannot read (missing, not a database, corrupted beyond reading, a newer
+//! schema). It opens the file read-only and never changes it.
+
+pub mod kinds;
+mod read;
+pub mod report;
+mod scan;
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::app::Ctx;
+use crate::db::{self, SCHEMA_VERSION};
+use crate::error::{sqlite_reason, Result, UserError};
+use crate::sanitize::clean;
+pub use kinds::Kind;
+pub use report::{Finding, Report};
+
+/// The columns of SPEC §2 each contract table must have.
+const COLUMNS: [(&str, &[&str]); 7] = [
+    ("settings", &["key", "value"]),
+    ("yard_blocks", &["code", "zone", "rows", "slots_per_row"]),
+    ("vessels", &["imo", "name", "capacity_ceu"]),
+    (
+        "vessel_calls",
+        &["id", "imo", "voyage", "berth", "eta", "etd", "status"],
+    ),
+    (
+        "consignments",
+        &[
+            "id",
+            "ref",
+            "call_id",
+            "brand",
+            "destination",
+            "planned_units",
+            "cutoff_at",
+            "status",
+        ],
+    ),
+    (
+        "vehicles",
+        &[
+            "vin",
+            "make",
+            "model",
+            "powertrain",
+            "soc_pct",
+            "soc_checked_at",
+            "consignment_id",
+            "status",
+            "hold_reason",
+            "block",
+            "row",
+            "slot",
+            "gate_in_at",
+            "loaded_at",
+            "updated_at",
+        ],
+    ),
+    ("events", &["id", "at", "vin", "kind", "detail"]),
+];
+
+pub fn run(ctx: &Ctx) -> Result<i32> {
+    let report = check(&ctx.db)?;
+    print!("{}", report.render());
+    Ok(if report.is_clean() { 0 } else { 1 })
+}
+
+/// Checks the database at `path`. An `Err` means it cannot be read at all (exit 2).
+pub fn check(path: &Path) -> Result<Report> {
+    let shown = clean(&path.display().to_string());
+    let conn = db::open_read_only_unchecked(path)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| unreadable(&shown, &e))?;
+    if version > SCHEMA_VERSION {
+        return Err(UserError::usage(format!(
+            "yard database {shown} has schema version {version}, newer than version {SCHEMA_VERSION} that this yardtop understands; check it with a newer yardtop"
+        )));
+    }
+    check_tables(&conn, &shown)?;
+    let mut report = Report::new(shown.clone(), version);
+    report.integrity = quick_check(&conn).map_err(|e| unreadable(&shown, &e))?;
+    let scanned = conn.unchecked_transaction().and_then(|tx| {
+        scan::Scan::new(&tx, &mut report).run()?;
+        tx.commit()
+    });
+    if let Err(e) = scanned {
+        // A file quick_check already found damaged is reported as such (exit 1);
+        // one that looked sound but cannot be read through is unreadable.
+        if report.integrity.is_empty() {
+            return Err(unreadable(&shown, &e));
+        }
+        report.scan_error = Some(sqlite_reason(&e));
+    }
+    Ok(report)
+}
+
+/// Every contract table with every column of SPEC §2, else the file is not a yard
+/// database this build can judge.
+fn check_tables(conn: &Connection, shown: &str) -> Result<()> {
+    let missing = db::missing_tables(conn).map_err(|e| unreadable(shown, &e))?;
+    if !missing.is_empty() {
+        return Err(UserError::usage(format!(
+            "{shown} is not a yard database: it has no {} table{}; create one with `yardtop init --db PATH`",
+            missing.join(", "),
+            if missing.len() == 1 { "" } else { "s" }
+        )));
+    }
+    for (table, cols) in COLUMNS {
+        let mut stmt = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .map_err(|e| unreadable(shown, &e))?;
+        let have: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| unreadable(shown, &e))?;
+        let lacking: Vec<&str> = cols
+            .iter()
+            .copied()
+            .filter(|c| !have.iter().any(|h| h.eq_ignore_ascii_case(c)))
+            .collect();
+        if !lacking.is_empty() {
+            return Err(UserError::usage(format!(
+                "{shown} is not a yard database of schema version {SCHEMA_VERSION}: table {table} has no column {}",
+                lacking.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The lines of `PRAGMA quick_check` other than "ok".
+fn quick_check(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("PRAGMA quick_check(100)")?;
+    let lines: Vec<String> = stmt
+        .query_map([], |r| Ok(crate::db::value::text_or_empty(r, 0)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(lines
+        .into_iter()
+        .filter(|l| l != "ok")
+        .map(|l| clean(&l))
+        .collect())
+}
+
+fn unreadable(shown: &str, e: &rusqlite::Error) -> UserError {
+    let hint = match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => "; give the yard database with --db",
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => "; restore it from a backup",
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => {
+            "; try again when the program holding the lock has finished"
+        }
+        _ => "",
+    };
+    UserError::usage(format!(
+        "cannot check yard database {shown}: {}{hint}",
+        clean(&sqlite_reason(e))
+    ))
+}

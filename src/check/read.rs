@@ -1,0 +1,78 @@
+//! Reading one column of any row without trusting it: what type SQLite holds,
+//! whether a text is real UTF-8, and a printable description of the raw value.
+
+use rusqlite::types::ValueRef;
+use rusqlite::Row;
+
+use crate::db::value;
+use crate::sanitize::clean;
+
+/// The raw value, as it can be shown in a report line.
+pub fn show(row: &Row<'_>, idx: usize) -> String {
+    match row.get_ref(idx) {
+        Err(_) => "(unreadable)".into(),
+        Ok(ValueRef::Null) => "NULL".into(),
+        Ok(ValueRef::Integer(i)) => i.to_string(),
+        Ok(ValueRef::Real(f)) => f.to_string(),
+        Ok(ValueRef::Text(b)) => match std::str::from_utf8(b) {
+            Ok(s) => quote(s),
+            Err(_) => format!("{} (invalid UTF-8)", quote(&String::from_utf8_lossy(b))),
+        },
+        Ok(ValueRef::Blob(b)) => format!("a blob of {} bytes", b.len()),
+    }
+}
+
+/// Database text in quotes, safe for a terminal and cut when very long.
+pub fn quote(s: &str) -> String {
+    format!("\"{}\"", clean(s))
+}
+
+/// The column as text when it is stored as valid UTF-8 TEXT; an enumeration or a
+/// key held as anything else is not one of the schema's values.
+pub fn proper_text(row: &Row<'_>, idx: usize) -> Option<String> {
+    match row.get_ref(idx) {
+        Ok(ValueRef::Text(b)) => std::str::from_utf8(b).ok().map(str::to_string),
+        _ => None,
+    }
+}
+
+pub fn is_null(row: &Row<'_>, idx: usize) -> bool {
+    matches!(row.get_ref(idx), Ok(ValueRef::Null) | Err(_))
+}
+
+/// A text column that holds a blob or bytes that are not UTF-8.
+pub fn bad_text(row: &Row<'_>, idx: usize) -> bool {
+    match row.get_ref(idx) {
+        Ok(ValueRef::Blob(_)) => true,
+        Ok(ValueRef::Text(b)) => std::str::from_utf8(b).is_err(),
+        _ => false,
+    }
+}
+
+/// An integer column holding NULL or an integer (as the dashboard's data-quality
+/// scan decides: a real or a text, even "3", is the wrong type).
+pub fn int_ok(row: &Row<'_>, idx: usize) -> bool {
+    matches!(row.get_ref(idx), Ok(ValueRef::Null) | Ok(ValueRef::Integer(_)))
+}
+
+pub fn int(row: &Row<'_>, idx: usize) -> Option<i64> {
+    match row.get_ref(idx) {
+        Ok(ValueRef::Integer(i)) => Some(i),
+        _ => None,
+    }
+}
+
+/// A percentage column: NULL, or a number from 0 to 100.
+pub fn pct_ok(row: &Row<'_>, idx: usize) -> bool {
+    match row.get_ref(idx) {
+        Ok(ValueRef::Null) => true,
+        Ok(ValueRef::Integer(i)) => (0..=100).contains(&i),
+        Ok(ValueRef::Real(f)) => (0.0..=100.0).contains(&f),
+        _ => false,
+    }
+}
+
+/// A timestamp column: NULL, or RFC 3339 text that `time::parse_ts` reads.
+pub fn ts_ok(row: &Row<'_>, idx: usize) -> bool {
+    value::timestamp(row, idx).is_ok()
+}

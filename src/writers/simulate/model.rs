@@ -1,0 +1,494 @@
+//! The simulator's picture of the yard: blocks and their taken slots, the calls and
+//! consignments still in play, and the vehicles in the yard. It is read from the
+//! database at start and re-read now and then; every write re-checks its own
+//! preconditions in SQL, so a stale picture only costs a skipped step, never a wrong
+//! row (another writer may be at work on the same database).
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
+use super::pool::Pool;
+use crate::db::value;
+use crate::model::{CallStatus, ConsignmentStatus, HoldReason, Powertrain, VehicleStatus, Zone};
+
+/// Blocks bigger than this are only used up to this many slots: a garbage
+/// `rows` value must not make the simulator allocate gigabytes.
+const MAX_TRACKED_SLOTS: i64 = 200_000;
+
+pub(super) const IN_YARD_SQL: &str = "('gated_in','parked','hold','staged')";
+
+#[derive(Debug)]
+pub(super) struct Block {
+    pub code: String,
+    pub zone: Zone,
+    pub rows: i64,
+    pub slots_per_row: i64,
+    /// rows × slots_per_row.
+    pub capacity: i64,
+    /// In-yard vehicles that name this block, with or without a readable slot.
+    pub count: i64,
+    taken: Vec<bool>,
+}
+
+impl Block {
+    pub fn new(code: String, zone: Zone, rows: i64, slots_per_row: i64) -> Block {
+        let capacity = rows.saturating_mul(slots_per_row).max(0);
+        Block {
+            code,
+            zone,
+            rows,
+            slots_per_row,
+            capacity,
+            count: 0,
+            taken: vec![false; capacity.min(MAX_TRACKED_SLOTS) as usize],
+        }
+    }
+
+    fn index(&self, row: i64, slot: i64) -> Option<usize> {
+        if row < 1 || slot < 1 || row > self.rows || slot > self.slots_per_row {
+            return None;
+        }
+        let i = (row - 1).checked_mul(self.slots_per_row)?.checked_add(slot - 1)?;
+        usize::try_from(i).ok().filter(|&i| i < self.taken.len())
+    }
+
+    pub fn has_room(&self) -> bool {
+        self.count < self.capacity && self.taken.iter().any(|t| !t)
+    }
+
+    pub fn free(&self) -> i64 {
+        (self.capacity - self.count).max(0)
+    }
+
+    /// The first free (row, slot), rows filled in order as yard planners do.
+    pub fn first_free(&self) -> Option<(i64, i64)> {
+        if self.count >= self.capacity || self.slots_per_row < 1 {
+            return None;
+        }
+        let i = self.taken.iter().position(|t| !t)? as i64;
+        Some((i / self.slots_per_row + 1, i % self.slots_per_row + 1))
+    }
+
+    fn occupy(&mut self, row: Option<i64>, slot: Option<i64>) {
+        self.count += 1;
+        if let (Some(r), Some(s)) = (row, slot) {
+            if let Some(i) = self.index(r, s) {
+                self.taken[i] = true;
+            }
+        }
+    }
+
+    fn vacate(&mut self, row: Option<i64>, slot: Option<i64>) {
+        self.count = (self.count - 1).max(0);
+        if let (Some(r), Some(s)) = (row, slot) {
+            if let Some(i) = self.index(r, s) {
+                self.taken[i] = false;
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Pos {
+    pub block: usize,
+    pub row: i64,
+    pub slot: i64,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Call {
+    pub id: i64,
+    pub vessel: String,
+    pub voyage: String,
+    pub berth: Option<String>,
+    pub status: CallStatus,
+    pub eta: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Cons {
+    pub id: i64,
+    pub reference: String,
+    pub call: Option<i64>,
+    pub brand: String,
+    pub planned: i64,
+    pub cutoff: Option<DateTime<Utc>>,
+    pub status: ConsignmentStatus,
+    /// Vehicles that reached the yard (in the yard, loaded or departed).
+    pub delivered: i64,
+    /// Pre-advised vehicles (status expected) not yet gated in.
+    pub expected_left: i64,
+    /// Vehicles of it in the yard that the simulator can move.
+    pub in_yard: i64,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Veh {
+    pub powertrain: Powertrain,
+    pub cons: Option<i64>,
+    pub status: VehicleStatus,
+    pub pos: Option<Pos>,
+    pub soc: Option<f64>,
+    pub soc_at: Option<DateTime<Utc>>,
+    pub hold: Option<HoldReason>,
+    pub held_since: Option<Instant>,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Model {
+    pub blocks: Vec<Block>,
+    pub block_index: HashMap<String, usize>,
+    pub calls: BTreeMap<i64, Call>,
+    pub cons: BTreeMap<i64, Cons>,
+    pub vehicles: HashMap<String, Veh>,
+    pub gated: Pool,
+    pub parked: Pool,
+    pub held: Pool,
+    pub staged: Pool,
+    pub parked_by_cons: HashMap<i64, Pool>,
+    pub staged_by_cons: HashMap<i64, Pool>,
+    /// Every call ever recorded (0: an empty database to set up).
+    pub total_calls: i64,
+    /// Vehicles in the yard the simulator leaves alone (unknown powertrain or
+    /// status, unreadable VIN): they still take their slots.
+    pub untouchable: i64,
+}
+
+impl Model {
+    /// Reads the yard in one read transaction (a consistent snapshot).
+    pub fn load(conn: &Connection) -> rusqlite::Result<Model> {
+        let mut m = Model::default();
+        m.load_blocks(conn)?;
+        m.load_calls(conn)?;
+        m.load_consignments(conn)?;
+        m.load_vehicles(conn)?;
+        Ok(m)
+    }
+
+    fn load_blocks(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        let mut stmt =
+            conn.prepare("SELECT code, zone, rows, slots_per_row FROM yard_blocks ORDER BY code")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let code = value::text(r, 0);
+            let zone = value::text(r, 1).value.as_deref().and_then(Zone::parse);
+            let nrows = value::integer(r, 2).ok().flatten();
+            let spr = value::integer(r, 3).ok().flatten();
+            // A block we cannot read is never used, but is kept out of the index
+            // only if its code is unreadable too.
+            let (Some(code), false) = (code.value, code.bad) else {
+                continue;
+            };
+            let block = match (zone, nrows, spr) {
+                (Some(z), Some(a), Some(b)) if a > 0 && b > 0 => Block::new(code.clone(), z, a, b),
+                _ => Block::new(code.clone(), Zone::Quarantine, 0, 0),
+            };
+            self.block_index.insert(code, self.blocks.len());
+            self.blocks.push(block);
+        }
+        Ok(())
+    }
+
+    fn load_calls(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        self.total_calls = conn.query_row("SELECT count(*) FROM vessel_calls", [], |r| r.get(0))?;
+        let mut stmt = conn.prepare(
+            "SELECT c.id, v.name, c.voyage, c.berth, c.eta, c.status
+             FROM vessel_calls c LEFT JOIN vessels v ON v.imo = c.imo
+             WHERE c.status IN ('expected', 'alongside')",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (Ok(Some(id)), Some(status)) = (
+                value::integer(r, 0),
+                value::text(r, 5).value.as_deref().and_then(CallStatus::parse),
+            ) else {
+                continue;
+            };
+            self.calls.insert(
+                id,
+                Call {
+                    id,
+                    vessel: value::text(r, 1).value.unwrap_or_else(|| "vessel".into()),
+                    voyage: value::text_or_empty(r, 2),
+                    berth: value::text(r, 3).value,
+                    status,
+                    eta: value::timestamp(r, 4).ok().flatten(),
+                },
+            );
+        }
+        Ok(())
+    }
+
+    fn load_consignments(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        let mut stmt = conn.prepare(
+            "SELECT id, ref, call_id, brand, planned_units, cutoff_at, status
+             FROM consignments WHERE status IN ('open', 'loading')",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (Ok(Some(id)), Some(status)) = (
+                value::integer(r, 0),
+                value::text(r, 6)
+                    .value
+                    .as_deref()
+                    .and_then(ConsignmentStatus::parse),
+            ) else {
+                continue;
+            };
+            self.cons.insert(
+                id,
+                Cons {
+                    id,
+                    reference: value::text_or_empty(r, 1),
+                    call: value::integer(r, 2).ok().flatten(),
+                    brand: value::text_or_empty(r, 3),
+                    planned: value::integer(r, 4).ok().flatten().unwrap_or(0).max(0),
+                    cutoff: value::timestamp(r, 5).ok().flatten(),
+                    status,
+                    delivered: 0,
+                    expected_left: 0,
+                    in_yard: 0,
+                },
+            );
+        }
+        // Per-status counts of the pending consignments' vehicles; the
+        // (consignment_id, status) index answers this without touching history.
+        let mut stmt = conn.prepare(
+            "SELECT consignment_id, status, count(*) FROM vehicles
+             WHERE consignment_id IN (SELECT id FROM consignments WHERE status IN ('open', 'loading'))
+             GROUP BY consignment_id, status",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let Ok(Some(id)) = value::integer(r, 0) else {
+                continue;
+            };
+            let n: i64 = value::integer(r, 2).ok().flatten().unwrap_or(0);
+            let status = value::text(r, 1).value.as_deref().and_then(VehicleStatus::parse);
+            if let Some(c) = self.cons.get_mut(&id) {
+                match status {
+                    Some(VehicleStatus::Expected) => c.expected_left += n,
+                    Some(s) if s.rank() >= 1 => c.delivered += n,
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn load_vehicles(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        let sql = format!(
+            "SELECT vin, powertrain, consignment_id, status, hold_reason, block, row, slot,
+                    soc_pct, soc_checked_at
+             FROM vehicles WHERE status IN {IN_YARD_SQL}"
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        // Vehicles held before this run count as held long enough to be released.
+        let long_ago = Instant::now()
+            .checked_sub(std::time::Duration::from_secs(3600))
+            .unwrap_or_else(Instant::now);
+        while let Some(r) = rows.next()? {
+            let vin = value::text(r, 0);
+            let powertrain = value::text(r, 1).value.as_deref().and_then(Powertrain::parse);
+            let status = value::text(r, 3).value.as_deref().and_then(VehicleStatus::parse);
+            let block = value::text(r, 5)
+                .value
+                .and_then(|b| self.block_index.get(&b).copied());
+            let row = value::integer(r, 6).ok().flatten();
+            let slot = value::integer(r, 7).ok().flatten();
+            let (Some(vin), false, Some(powertrain), Some(status)) = (vin.value, vin.bad, powertrain, status)
+            else {
+                self.untouchable += 1;
+                if let Some(b) = block {
+                    self.blocks[b].occupy(row, slot);
+                }
+                continue;
+            };
+            let pos = match (block, row, slot) {
+                (Some(b), Some(row), Some(slot)) => Some(Pos { block: b, row, slot }),
+                _ => {
+                    // In a block without a readable slot: it still takes room.
+                    if let Some(b) = block {
+                        self.blocks[b].occupy(None, None);
+                        self.untouchable += 1;
+                        continue;
+                    }
+                    None
+                }
+            };
+            let hold = value::text(r, 4).value.as_deref().and_then(HoldReason::parse);
+            let veh = Veh {
+                powertrain,
+                cons: value::integer(r, 2).ok().flatten(),
+                status,
+                pos,
+                soc: value::real(r, 8).ok().flatten(),
+                soc_at: value::timestamp(r, 9).ok().flatten(),
+                hold,
+                held_since: (status == VehicleStatus::Hold).then_some(long_ago),
+            };
+            self.add(vin, veh);
+        }
+        Ok(())
+    }
+
+    /// Puts a vehicle in the picture: its pools, its slot, its consignment's count.
+    pub fn add(&mut self, vin: String, v: Veh) {
+        if !v.status.in_yard() {
+            return;
+        }
+        if let Some(p) = v.pos {
+            if let Some(b) = self.blocks.get_mut(p.block) {
+                b.occupy(Some(p.row), Some(p.slot));
+            }
+        }
+        let cons = v.cons.filter(|c| self.cons.contains_key(c));
+        if let Some(c) = cons.and_then(|c| self.cons.get_mut(&c)) {
+            c.in_yard += 1;
+        }
+        match v.status {
+            VehicleStatus::GatedIn => self.gated.insert(&vin),
+            VehicleStatus::Parked => {
+                self.parked.insert(&vin);
+                if let Some(c) = cons {
+                    self.parked_by_cons.entry(c).or_default().insert(&vin);
+                }
+            }
+            VehicleStatus::Hold => self.held.insert(&vin),
+            VehicleStatus::Staged => {
+                self.staged.insert(&vin);
+                if let Some(c) = cons {
+                    self.staged_by_cons.entry(c).or_default().insert(&vin);
+                }
+            }
+            _ => {}
+        }
+        self.vehicles.insert(vin, v);
+    }
+
+    /// Takes a vehicle out of the picture (it left the yard, or is about to be put
+    /// back changed).
+    pub fn remove(&mut self, vin: &str) -> Option<Veh> {
+        let v = self.vehicles.remove(vin)?;
+        if let Some(p) = v.pos {
+            if let Some(b) = self.blocks.get_mut(p.block) {
+                b.vacate(Some(p.row), Some(p.slot));
+            }
+        }
+        if let Some(c) = v.cons.and_then(|c| self.cons.get_mut(&c)) {
+            c.in_yard = (c.in_yard - 1).max(0);
+        }
+        self.gated.remove(vin);
+        self.parked.remove(vin);
+        self.held.remove(vin);
+        self.staged.remove(vin);
+        if let Some(c) = v.cons {
+            if let Some(p) = self.parked_by_cons.get_mut(&c) {
+                p.remove(vin);
+            }
+            if let Some(p) = self.staged_by_cons.get_mut(&c) {
+                p.remove(vin);
+            }
+        }
+        Some(v)
+    }
+
+    /// Changes a vehicle in place, keeping pools and slots in step.
+    pub fn update(&mut self, vin: &str, change: impl FnOnce(&mut Veh)) {
+        if let Some(mut v) = self.remove(vin) {
+            change(&mut v);
+            self.add(vin.to_string(), v);
+        }
+    }
+
+    pub fn alongside(&self) -> Vec<i64> {
+        self.calls
+            .values()
+            .filter(|c| c.status == CallStatus::Alongside)
+            .map(|c| c.id)
+            .collect()
+    }
+
+    /// The pending consignments of a call.
+    pub fn cons_of(&self, call: i64) -> Vec<i64> {
+        self.cons
+            .values()
+            .filter(|c| c.call == Some(call))
+            .map(|c| c.id)
+            .collect()
+    }
+
+    pub fn staged_for(&self, call: i64) -> usize {
+        self.cons_of(call)
+            .iter()
+            .map(|c| self.staged_by_cons.get(c).map_or(0, |p| p.len()))
+            .sum()
+    }
+
+    /// Blocks where a vehicle of this powertrain is parked: NEV blocks for NEVs,
+    /// ICE blocks for the rest (SPEC §3: never an NEV in an ICE block).
+    pub fn park_zone(powertrain: Powertrain) -> Zone {
+        if powertrain.is_nev() {
+            Zone::Nev
+        } else {
+            Zone::Ice
+        }
+    }
+
+    /// Room left in the parking blocks of a zone, less the vehicles waiting at
+    /// the gate to go there.
+    pub fn zone_room(&self, zone: Zone) -> (i64, i64) {
+        let (cap, used) = self
+            .blocks
+            .iter()
+            .filter(|b| b.zone == zone)
+            .fold((0, 0), |(c, u), b| (c + b.capacity, u + b.count));
+        let waiting = self
+            .gated
+            .iter()
+            .filter_map(|v| self.vehicles.get(v))
+            .filter(|v| Self::park_zone(v.powertrain) == zone)
+            .count() as i64;
+        (cap, used + waiting)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_fill_in_order_and_free_again() {
+        let mut b = Block::new("N01".into(), Zone::Nev, 2, 3);
+        assert_eq!(b.capacity, 6);
+        assert_eq!(b.first_free(), Some((1, 1)));
+        b.occupy(Some(1), Some(1));
+        b.occupy(Some(1), Some(2));
+        assert_eq!(b.first_free(), Some((1, 3)));
+        b.occupy(None, None);
+        b.occupy(Some(1), Some(3));
+        b.occupy(Some(2), Some(1));
+        b.occupy(Some(2), Some(2));
+        // Six vehicles name the block (one without a slot): it is full although
+        // slot 2-3 is not marked.
+        assert_eq!(b.first_free(), None);
+        assert!(!b.has_room());
+        b.vacate(Some(1), Some(2));
+        assert_eq!(b.first_free(), Some((1, 2)));
+    }
+
+    #[test]
+    fn out_of_range_slots_are_counted_not_marked() {
+        let mut b = Block::new("I01".into(), Zone::Ice, 1, 2);
+        b.occupy(Some(0), Some(0));
+        b.occupy(Some(9), Some(9));
+        assert_eq!(b.count, 2);
+        assert_eq!(b.first_free(), None);
+        let huge = Block::new("X".into(), Zone::Ice, i64::MAX, 3);
+        assert!(huge.taken.len() as i64 <= MAX_TRACKED_SLOTS);
+    }
+}

@@ -294,8 +294,10 @@ mod tests {
     fn vins_reject_or_warn_by_region() {
         assert!(vin("LSJA24U62JG269225").unwrap().warning.is_none());
         assert!(vin("LSJA24U62JG269226").is_err());
+        // ISO 3779 gives 1 for this Volkswagen, not Z: a warning, not a refusal.
         let w = vin("WVWZZZ1KZ6W000001").unwrap();
-        assert!(w.warning.is_some() || vin("WVWZZZ1KZ6W000001").is_ok());
+        assert!(w.warning.unwrap().contains("check digit"));
+        assert!(vin("WVWZZZ1K16W000001").unwrap().warning.is_none());
     }
 
     #[test]

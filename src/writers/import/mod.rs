@@ -171,12 +171,19 @@ fn import_all(
     }
     drop(lookups);
     if tally.rejected > 0 && rejects.is_none() {
+        let which = if tally.rows == 1 {
+            format!("the only row of {} has", src.name)
+        } else {
+            format!(
+                "{} of the {} rows of {} {}",
+                tally.rejected,
+                tally.rows,
+                src.name,
+                if tally.rejected == 1 { "has" } else { "have" }
+            )
+        };
         return Err(UserError::problem(format!(
-            "nothing imported: {} of the {} rows of {} {} problems (listed above); fix them and import the file again, or import the good rows with --skip-invalid --rejects rejects.csv",
-            tally.rejected,
-            tally.rows,
-            src.name,
-            if tally.rejected == 1 { "has" } else { "have" }
+            "nothing imported: {which} problems (listed above); fix them and import the file again, or import the good rows with --skip-invalid --rejects rejects.csv"
         )));
     }
     // The rejects must be safely on disk before the good rows are committed: rows
@@ -298,4 +305,24 @@ fn insert(conn: &Connection, sql: &str, cells: &[Cell]) -> rusqlite::Result<()> 
     });
     stmt.execute(rusqlite::params_from_iter(params))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_of_bare_commas_are_blank() {
+        assert!(is_blank(&ByteRecord::from(vec!["", " ", ""])));
+        assert!(!is_blank(&ByteRecord::from(vec!["", "N01", ""])));
+    }
+
+    #[test]
+    fn a_reason_lists_every_problem_of_the_row() {
+        let r = reason(&[
+            Problem::at("vin", "bad"),
+            Problem::row("has 3 fields, the header has 4"),
+        ]);
+        assert_eq!(r, "column vin: bad; has 3 fields, the header has 4");
+    }
 }

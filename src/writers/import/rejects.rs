@@ -78,16 +78,13 @@ impl Rejects {
 }
 
 fn write_error(path: &Path, e: &std::io::Error) -> UserError {
-    let hint = if e.kind() == std::io::ErrorKind::NotFound {
-        " (does its folder exist?)"
-    } else {
-        ""
+    let why = match (e.kind(), path.parent()) {
+        (std::io::ErrorKind::NotFound, Some(dir)) if !dir.as_os_str().is_empty() => {
+            format!("the folder {} does not exist", dir.display())
+        }
+        _ => io_reason(e),
     };
-    UserError::problem(format!(
-        "cannot write rejects file {}: {}{hint}",
-        path.display(),
-        io_reason(e)
-    ))
+    UserError::problem(format!("cannot write rejects file {}: {why}", path.display()))
 }
 
 #[cfg(test)]

@@ -25,7 +25,9 @@ impl Reporter {
     pub fn new(file: &str) -> Self {
         let progress = std::io::stderr().is_terminal().then(|| {
             let pb = ProgressBar::new_spinner();
-            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {pos} rows read ({per_sec})") {
+            if let Ok(style) =
+                ProgressStyle::with_template("{spinner} {msg} {human_pos} rows read ({elapsed})")
+            {
                 pb.set_style(style);
             }
             pb.set_message(format!("importing {file}:"));

@@ -221,3 +221,158 @@ fn not_before(row: &RowView<'_>, later: &'static str, earlier: &str, out: &mut V
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::writers::import::spec::{CALLS, VEHICLES};
+    use rusqlite::Connection;
+
+    fn yard() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(crate::db::SCHEMA_SQL).unwrap();
+        conn.execute_batch(
+            "INSERT INTO yard_blocks VALUES ('N01', 'nev', 2, 3), ('Z01', 'nev', 'many', NULL);
+             INSERT INTO vessels VALUES (9074729, 'Jimei Voyager', 8500);
+             INSERT INTO consignments(id, ref, status) VALUES (7, 'XMN-7', 'open');",
+        )
+        .unwrap();
+        conn
+    }
+
+    fn text(s: &str) -> Cell {
+        Cell::Val(Value::Text(s.into()))
+    }
+
+    fn int(i: i64) -> Cell {
+        Cell::Val(Value::Int(i))
+    }
+
+    /// A vehicle row: vin, status, hold_reason, block, row, slot; the rest empty.
+    fn vehicle(status: &str, hold: Cell, block: Cell, row: Cell, slot: Cell) -> Vec<Cell> {
+        let mut cells = vec![Cell::Empty; VEHICLES.columns.len()];
+        let mut set = |name: &str, c: Cell| cells[VEHICLES.index(name).unwrap()] = c;
+        set("vin", text("LSJA24U62JG269225"));
+        set("powertrain", text("BEV"));
+        set("status", text(status));
+        set("hold_reason", hold);
+        set("block", block);
+        set("row", row);
+        set("slot", slot);
+        cells
+    }
+
+    fn problems(conn: &Connection, cells: &[Cell]) -> Vec<String> {
+        let mut db = Lookups::new(conn).unwrap();
+        let view = RowView {
+            spec: &VEHICLES,
+            cells,
+        };
+        check(&view, &mut db)
+            .unwrap()
+            .into_iter()
+            .map(|p| format!("{}: {}", p.column.unwrap_or("-"), p.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_clean_vehicle_has_no_problem() {
+        let conn = yard();
+        let cells = vehicle("parked", Cell::Empty, text("N01"), int(2), int(3));
+        assert_eq!(problems(&conn, &cells), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_bad_value_is_not_complained_about_twice() {
+        let conn = yard();
+        let cells = vehicle("hold", Cell::Bad, Cell::Bad, int(9), Cell::Empty);
+        assert_eq!(problems(&conn, &cells), Vec::<String>::new());
+    }
+
+    #[test]
+    fn places_outside_the_block_or_without_one() {
+        let conn = yard();
+        let cells = vehicle("parked", Cell::Empty, text("N01"), int(3), int(4));
+        assert_eq!(
+            problems(&conn, &cells),
+            [
+                "row: 3 is outside block N01, which has 2 rows",
+                "slot: 4 is outside block N01, which has 3 slots per row"
+            ]
+        );
+        let cells = vehicle("parked", Cell::Empty, Cell::Empty, int(1), Cell::Empty);
+        assert_eq!(problems(&conn, &cells), ["row: is given but block is empty"]);
+        // A size another system wrote as text is not something to check against.
+        let cells = vehicle("parked", Cell::Empty, text("Z01"), int(99), int(99));
+        assert_eq!(problems(&conn, &cells), Vec::<String>::new());
+    }
+
+    #[test]
+    fn missing_consignment_and_required_columns() {
+        let conn = yard();
+        let mut cells = vehicle("parked", Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty);
+        cells[VEHICLES.index("consignment_id").unwrap()] = int(8);
+        cells[VEHICLES.index("powertrain").unwrap()] = Cell::Empty;
+        assert_eq!(
+            problems(&conn, &cells),
+            [
+                "powertrain: is required but empty",
+                "consignment_id: there is no consignment with id 8; import consignments first"
+            ]
+        );
+        cells[VEHICLES.index("consignment_id").unwrap()] = int(7);
+        cells[VEHICLES.index("powertrain").unwrap()] = text("BEV");
+        assert!(problems(&conn, &cells).is_empty());
+    }
+
+    #[test]
+    fn duplicates_name_the_line_that_came_first() {
+        let conn = yard();
+        let mut db = Lookups::new(&conn).unwrap();
+        let vin = Value::Text("LSJA24U62JG269225".into());
+        assert_eq!(db.duplicate("vehicles", "vin", &vin).unwrap(), None);
+        conn.execute("INSERT INTO vehicles(vin) VALUES (?1)", [&vin])
+            .unwrap();
+        assert_eq!(
+            db.duplicate("vehicles", "vin", &vin).unwrap().as_deref(),
+            Some("\"LSJA24U62JG269225\" is already in the database")
+        );
+        db.remember("vin", &vin, 12).unwrap();
+        assert_eq!(
+            db.duplicate("vehicles", "vin", &vin).unwrap().as_deref(),
+            Some("\"LSJA24U62JG269225\" is a duplicate of line 12")
+        );
+    }
+
+    #[test]
+    fn a_call_needs_its_vessel_and_leaves_after_it_arrives() {
+        let conn = yard();
+        let mut db = Lookups::new(&conn).unwrap();
+        let mut cells = vec![Cell::Empty; CALLS.columns.len()];
+        let mut set = |name: &str, c: Cell| cells[CALLS.index(name).unwrap()] = c;
+        set("imo", int(9074730));
+        set("voyage", text("JMV2604E"));
+        set("status", text("expected"));
+        set("eta", text("2026-11-28T06:00:00Z"));
+        set("etd", text("2026-11-27T06:00:00Z"));
+        let view = RowView {
+            spec: &CALLS,
+            cells: &cells,
+        };
+        let got: Vec<_> = check(&view, &mut db)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.column, p.message))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Some("imo"),
+                    "there is no vessel with IMO 9074730; import vessels first".to_string()
+                ),
+                (Some("etd"), "is before eta".to_string())
+            ]
+        );
+    }
+}

@@ -73,10 +73,10 @@ impl Source {
                 field
             };
             match std::str::from_utf8(field) {
-                Ok(s) => names.push(s.to_string()),
-                Err(_) => {
+                Ok(s) if !s.chars().any(char::is_control) => names.push(s.to_string()),
+                _ => {
                     return Err(UserError::problem(format!(
-                    "{}:{line}: the header row is not UTF-8 text; is this a CSV file? Save it as CSV (UTF-8)",
+                    "{}:{line}: the header row is not a line of column names in UTF-8 text; is this a CSV file? Save it as CSV (UTF-8)",
                     self.name
                 )))
                 }

@@ -240,7 +240,8 @@ pub fn map_header(spec: &TableSpec, names: &[String]) -> Result<Header, Vec<Stri
                 targets.push(Some(c));
             }
             None => {
-                unknown.push(format!("{:?}", raw.trim()));
+                let shown: String = raw.trim().chars().take(40).collect();
+                unknown.push(format!("{shown:?}"));
                 targets.push(None);
             }
         }

@@ -10,6 +10,50 @@ use rusqlite::{params, Connection};
 use crate::db::value;
 use crate::model::{ConsignmentStatus, HoldReason, Powertrain, VehicleStatus};
 
+// The statements, named so that a test can hold their query plans (no scan of
+// history where the summaries can answer).
+pub const EXPORTS_ALL: &str = "SELECT yt_ts(loaded_at), powertrain, consignment_id FROM vehicles
+         WHERE +status IN ('loaded', 'departed') AND loaded_at IS NOT NULL";
+
+pub const YARD_VEHICLES: &str =
+    "SELECT vin, powertrain, status, hold_reason, soc_pct, soc_checked_at, block, gate_in_at
+         FROM vehicles WHERE status IN ('gated_in', 'parked', 'hold', 'staged')";
+
+pub const BLOCKS: &str = "SELECT code, zone, rows, slots_per_row FROM yard_blocks ORDER BY code";
+
+pub const PENDING: &str =
+    "SELECT c.id, c.ref, c.brand, c.destination, c.planned_units, c.cutoff_at, c.status,
+                v.name, k.voyage, k.status
+         FROM consignments c
+         LEFT JOIN vessel_calls k ON k.id = c.call_id
+         LEFT JOIN vessels v ON v.imo = k.imo
+         WHERE c.status IN ('open', 'loading')";
+
+pub const STATUS_COUNTS: &str =
+    "SELECT consignment_id, status, count(*) FROM vehicles WHERE consignment_id IN (?LIST) GROUP BY 1, 2";
+
+pub const CONSIGNMENT_REF: &str = "SELECT ref FROM consignments WHERE id = ?1";
+
+pub const EXPORTS_BETWEEN: &str =
+    "SELECT yt_ts(loaded_at), powertrain, consignment_id FROM vehicles INDEXED BY yt_vehicles_loaded_at
+         WHERE loaded_at >= ?1 AND loaded_at < ?2 AND +status IN ('loaded', 'departed')";
+
+pub const BUCKET_SUM: &str = "SELECT coalesce(sum(units), 0), coalesce(sum(nev), 0) FROM yt_export_buckets WHERE bucket >= ?1 AND bucket < ?2";
+
+pub const BUCKETS: &str =
+    "SELECT bucket, units, nev FROM yt_export_buckets WHERE bucket >= ?1 AND bucket < ?2 AND units > 0";
+
+// Walks back from the newest bucket: a bucket emptied by a delete stays, with 0.
+pub const LAST_BUCKET: &str =
+    "SELECT bucket FROM yt_export_buckets WHERE units > 0 ORDER BY bucket DESC LIMIT 1";
+
+pub const EXPORT_LEADERS: &str =
+    "SELECT consignment_id, units, nev FROM yt_consignment_exports INDEXED BY yt_consignment_exports_units
+         WHERE units > 0 ORDER BY units DESC, consignment_id LIMIT ?1";
+
+pub const LAST_LOAD: &str = "SELECT max(yt_ts(loaded_at)) FROM vehicles INDEXED BY yt_vehicles_consignment
+         WHERE consignment_id = ?1 AND status IN ('loaded', 'departed')";
+
 /// One exported-looking vehicle: status loaded or departed with a `loaded_at`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportRow {
@@ -22,10 +66,7 @@ pub struct ExportRow {
 
 /// Calls `f` for every vehicle that is loaded or departed and has a `loaded_at`.
 pub fn for_each_export(conn: &Connection, mut f: impl FnMut(ExportRow)) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT yt_ts(loaded_at), powertrain, consignment_id FROM vehicles
-         WHERE +status IN ('loaded', 'departed') AND loaded_at IS NOT NULL",
-    )?;
+    let mut stmt = conn.prepare_cached(EXPORTS_ALL)?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         f(ExportRow {
@@ -55,10 +96,7 @@ pub struct YardVehicle {
 }
 
 pub fn yard_vehicles(conn: &Connection, mut f: impl FnMut(YardVehicle)) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT vin, powertrain, status, hold_reason, soc_pct, soc_checked_at, block, gate_in_at
-         FROM vehicles WHERE status IN ('gated_in', 'parked', 'hold', 'staged')",
-    )?;
+    let mut stmt = conn.prepare_cached(YARD_VEHICLES)?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let Some(status) = value::text(row, 2)
@@ -102,8 +140,7 @@ pub struct BlockRow {
 }
 
 pub fn blocks(conn: &Connection) -> rusqlite::Result<Vec<BlockRow>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT code, zone, rows, slots_per_row FROM yard_blocks ORDER BY code")?;
+    let mut stmt = conn.prepare_cached(BLOCKS)?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
@@ -142,14 +179,7 @@ pub struct PendingRow {
 }
 
 pub fn pending_consignments(conn: &Connection) -> rusqlite::Result<Vec<PendingRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.ref, c.brand, c.destination, c.planned_units, c.cutoff_at, c.status,
-                v.name, k.voyage, k.status
-         FROM consignments c
-         LEFT JOIN vessel_calls k ON k.id = c.call_id
-         LEFT JOIN vessels v ON v.imo = k.imo
-         WHERE c.status IN ('open', 'loading')",
-    )?;
+    let mut stmt = conn.prepare_cached(PENDING)?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
@@ -197,16 +227,21 @@ pub fn consignment_status_counts(
         return Ok(out);
     }
     let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
-    let sql = format!(
-        "SELECT consignment_id, status, count(*) FROM vehicles WHERE consignment_id IN ({}) GROUP BY 1, 2",
-        list.join(",")
-    );
+    let sql = STATUS_COUNTS.replace("?LIST", &list.join(","));
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let Ok(Some(id)) = value::integer(row, 0) else { continue };
-        if let Some(s) = value::text(row, 1).value.as_deref().and_then(VehicleStatus::parse) {
-            out.entry(id).or_default().push((s, row.get::<_, i64>(2).unwrap_or(0).max(0) as u64));
+        let Ok(Some(id)) = value::integer(row, 0) else {
+            continue;
+        };
+        if let Some(s) = value::text(row, 1)
+            .value
+            .as_deref()
+            .and_then(VehicleStatus::parse)
+        {
+            out.entry(id)
+                .or_default()
+                .push((s, row.get::<_, i64>(2).unwrap_or(0).max(0) as u64));
         }
     }
     Ok(out)
@@ -214,11 +249,10 @@ pub fn consignment_status_counts(
 
 /// The ref of a consignment, if it exists.
 pub fn consignment_ref(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
-    let mut stmt = conn.prepare_cached("SELECT ref FROM consignments WHERE id = ?1")?;
+    let mut stmt = conn.prepare_cached(CONSIGNMENT_REF)?;
     let mut rows = stmt.query(params![id])?;
     Ok(rows.next()?.map(|row| value::text_or_empty(row, 0)))
 }
-
 
 /// Exported vehicles with `loaded_at` between `from_ms` and `to_ms` (inclusive),
 /// through the `loaded_at` index. The text range is a day wider on each side than
@@ -226,19 +260,30 @@ pub fn consignment_ref(conn: &Connection, id: i64) -> rusqlite::Result<Option<St
 pub fn exports_between(conn: &Connection, from_ms: i64, to_ms: i64) -> rusqlite::Result<Vec<ExportRow>> {
     let day = |ms: i64, shift_days: i64| {
         chrono::DateTime::from_timestamp_millis(ms)
-            .map(|t| (t + chrono::Duration::days(shift_days)).format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| if shift_days < 0 { "0000".into() } else { "9999".into() })
+            .map(|t| {
+                (t + chrono::Duration::days(shift_days))
+                    .format("%Y-%m-%d")
+                    .to_string()
+            })
+            .unwrap_or_else(|| {
+                if shift_days < 0 {
+                    "0000".into()
+                } else {
+                    "9999".into()
+                }
+            })
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT yt_ts(loaded_at), powertrain, consignment_id FROM vehicles INDEXED BY yt_vehicles_loaded_at
-         WHERE loaded_at >= ?1 AND loaded_at < ?2 AND +status IN ('loaded', 'departed')",
-    )?;
+    let mut stmt = conn.prepare_cached(EXPORTS_BETWEEN)?;
     let mut rows = stmt.query(params![day(from_ms, -1), day(to_ms, 2)])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         let t: Option<i64> = row.get(0).unwrap_or(None);
         if t.is_some_and(|t| t >= from_ms && t <= to_ms) {
-            out.push(ExportRow { loaded_ms: t, powertrain: powertrain(row, 1), consignment_id: value::integer(row, 2) });
+            out.push(ExportRow {
+                loaded_ms: t,
+                powertrain: powertrain(row, 1),
+                consignment_id: value::integer(row, 2),
+            });
         }
     }
     Ok(out)
@@ -246,46 +291,51 @@ pub fn exports_between(conn: &Connection, from_ms: i64, to_ms: i64) -> rusqlite:
 
 /// Units and NEVs of the export buckets `from..to` (bucket numbers, end exclusive).
 pub fn bucket_sum(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<(u64, u64)> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT coalesce(sum(units), 0), coalesce(sum(nev), 0) FROM yt_export_buckets WHERE bucket >= ?1 AND bucket < ?2",
-    )?;
-    stmt.query_row(params![from, to], |r| Ok((r.get::<_, i64>(0)?.max(0) as u64, r.get::<_, i64>(1)?.max(0) as u64)))
+    let mut stmt = conn.prepare_cached(BUCKET_SUM)?;
+    stmt.query_row(params![from, to], |r| {
+        Ok((
+            r.get::<_, i64>(0)?.max(0) as u64,
+            r.get::<_, i64>(1)?.max(0) as u64,
+        ))
+    })
 }
 
 /// The export buckets `from..to` one by one: (bucket, units, nev).
 pub fn buckets(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<Vec<(i64, u64, u64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT bucket, units, nev FROM yt_export_buckets WHERE bucket >= ?1 AND bucket < ?2 AND units > 0",
-    )?;
+    let mut stmt = conn.prepare_cached(BUCKETS)?;
     let rows = stmt.query_map(params![from, to], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?.max(0) as u64, r.get::<_, i64>(2)?.max(0) as u64))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?.max(0) as u64,
+            r.get::<_, i64>(2)?.max(0) as u64,
+        ))
     })?;
     rows.collect()
 }
 
 /// The newest bucket with an export in it.
 pub fn last_bucket(conn: &Connection) -> rusqlite::Result<Option<i64>> {
-    conn.prepare_cached("SELECT max(bucket) FROM yt_export_buckets WHERE units > 0")?.query_row([], |r| r.get(0))
+    let mut stmt = conn.prepare_cached(LAST_BUCKET)?;
+    let mut rows = stmt.query([])?;
+    rows.next()?.map(|r| r.get(0)).transpose()
 }
 
 /// Consignments by exported vehicles, most first, ties to the lowest id:
 /// (id, units, nev). Read from the summary, a handful at a time.
 pub fn export_leaders(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<(i64, u64, u64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT consignment_id, units, nev FROM yt_consignment_exports INDEXED BY yt_consignment_exports_units
-         WHERE units > 0 ORDER BY units DESC, consignment_id LIMIT ?1",
-    )?;
+    let mut stmt = conn.prepare_cached(EXPORT_LEADERS)?;
     let rows = stmt.query_map(params![limit], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?.max(0) as u64, r.get::<_, i64>(2)?.max(0) as u64))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?.max(0) as u64,
+            r.get::<_, i64>(2)?.max(0) as u64,
+        ))
     })?;
     rows.collect()
 }
 
 /// The last load of a consignment's exported vehicles, in Unix milliseconds.
 pub fn last_load_ms(conn: &Connection, consignment_id: i64) -> rusqlite::Result<Option<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT max(yt_ts(loaded_at)) FROM vehicles INDEXED BY yt_vehicles_consignment
-         WHERE consignment_id = ?1 AND status IN ('loaded', 'departed')",
-    )?;
+    let mut stmt = conn.prepare_cached(LAST_LOAD)?;
     stmt.query_row(params![consignment_id], |r| r.get(0))
 }

@@ -87,10 +87,7 @@ impl Keyset<'_> {
                 format!(" AND {} {op} ?2", self.key)
             }
         };
-        format!(
-            "{}{cond} ORDER BY {} {dir} LIMIT ?3",
-            self.base, self.key
-        )
+        format!("{}{cond} ORDER BY {} {dir} LIMIT ?3", self.base, self.key)
     }
 
     fn run<T>(
@@ -155,7 +152,9 @@ impl Keyset<'_> {
                 rows.truncate(limit);
                 let first = rows.first().map(key_of);
                 let more_before = match first {
-                    Some(f) => !self.run(conn, filter, false, Some((&f, true)), 1, map)?.is_empty(),
+                    Some(f) => !self
+                        .run(conn, filter, false, Some((&f, true)), 1, map)?
+                        .is_empty(),
                     None => false,
                 };
                 Ok(Page {
@@ -515,7 +514,9 @@ pub fn block_vehicles(conn: &Connection, code: &str) -> rusqlite::Result<(Vec<Ve
         "{VEHICLE_COLS} WHERE block = ?1 AND status IN {IN_YARD_SQL} ORDER BY row, slot LIMIT ?2"
     ))?;
     let rows = stmt
-        .query_map(params![code, (BLOCK_MAP_LIMIT + 1) as i64], |r| Ok(vehicle_row(r)))?
+        .query_map(params![code, (BLOCK_MAP_LIMIT + 1) as i64], |r| {
+            Ok(vehicle_row(r))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut rows = rows;
     let truncated = rows.len() > BLOCK_MAP_LIMIT;
@@ -531,6 +532,8 @@ pub fn block_vehicles(conn: &Connection, code: &str) -> rusqlite::Result<(Vec<Ve
 pub enum Target {
     Vehicle(Value),
     Consignment(i64),
+    /// A consignment known by its ref (an alert's subject).
+    ConsignmentRef(String),
     Block(String),
 }
 
@@ -647,11 +650,7 @@ pub fn search(conn: &Connection, query: &str) -> rusqlite::Result<SearchResults>
         out.truncated = true;
     }
     for (id, reference, vessel, voyage, status) in vessels.into_iter().take(SEARCH_LIMIT) {
-        if out
-            .hits
-            .iter()
-            .any(|h| h.target == Target::Consignment(id))
-        {
+        if out.hits.iter().any(|h| h.target == Target::Consignment(id)) {
             continue;
         }
         out.hits.push(SearchHit {
@@ -673,10 +672,8 @@ mod tests {
         conn.execute_batch("PRAGMA foreign_keys = OFF;").unwrap();
         conn.execute_batch(crate::db::SCHEMA_SQL).unwrap();
         crate::db::value::register_functions(&conn).unwrap();
-        conn.execute_batch(
-            "INSERT INTO consignments(id, ref, status) VALUES (1, 'MG-GBBRS-1', 'open');",
-        )
-        .unwrap();
+        conn.execute_batch("INSERT INTO consignments(id, ref, status) VALUES (1, 'MG-GBBRS-1', 'open');")
+            .unwrap();
         for i in 0..25 {
             conn.execute(
                 "INSERT INTO vehicles(vin, make, powertrain, status, consignment_id, block, row, slot) \
@@ -707,14 +704,14 @@ mod tests {
         let next = consignment_vehicles(&conn, 1, &Anchor::After(last_key), 10).unwrap();
         assert_eq!(vins(&next)[0], "000010");
         assert!(next.more_before && next.more_after);
-        let back = consignment_vehicles(&conn, 1, &Anchor::BackFrom(next.rows[0].key.clone(), 3), 10)
-            .unwrap();
+        let back =
+            consignment_vehicles(&conn, 1, &Anchor::BackFrom(next.rows[0].key.clone(), 3), 10).unwrap();
         assert_eq!(vins(&back)[0], "000007");
         let end = consignment_vehicles(&conn, 1, &Anchor::Last, 10).unwrap();
         assert_eq!(vins(&end).last().map(String::as_str), Some("000024"));
         assert!(end.more_before && !end.more_after);
-        let top = consignment_vehicles(&conn, 1, &Anchor::BackFrom(first.rows[0].key.clone(), 1), 10)
-            .unwrap();
+        let top =
+            consignment_vehicles(&conn, 1, &Anchor::BackFrom(first.rows[0].key.clone(), 1), 10).unwrap();
         assert_eq!(vins(&top)[0], "000000");
     }
 
@@ -752,6 +749,9 @@ mod tests {
         assert_eq!(r(19.0, 1).band(50.0, 20.0, 72.0, now), SocBand::UnderMin);
         assert_eq!(r(90.0, 73).band(50.0, 20.0, 72.0, now), SocBand::Unchecked);
         assert_eq!(r(90.0, 72).band(50.0, 20.0, 72.0, now), SocBand::OverMax);
-        assert_eq!(SocReading::default().band(50.0, 20.0, 72.0, now), SocBand::Unchecked);
+        assert_eq!(
+            SocReading::default().band(50.0, 20.0, 72.0, now),
+            SocBand::Unchecked
+        );
     }
 }

@@ -1,0 +1,434 @@
+//! The reader thread: it owns the read-only connection and is the only code of the
+//! dashboard that touches the database.
+//!
+//! Every ~200 ms it checks the file (deleted? replaced by another file → reopen)
+//! and `PRAGMA data_version`; only when the data changed (or on the first read, on
+//! `r`, or for a drill-down request) it runs the figures and the browse queries,
+//! each refresh inside one short read transaction (BEGIN … COMMIT), so no read
+//! transaction is held between refreshes and the WAL can always be checkpointed.
+//! A lock (SQLITE_BUSY) shows "database busy since …"; a deleted, corrupted or
+//! unreadable file shows "database unreachable: reason"; in both cases the last
+//! figures stay on screen and the reader retries every second and recovers.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+use rusqlite::Connection;
+
+use super::data::{
+    load_dash_data_in, BlockMapData, ConsignmentData, DashData, Detail, DetailBody, VehicleData,
+};
+use super::event::Event;
+use crate::db::browse::{self, Anchor};
+use crate::error::{is_busy, sqlite_reason};
+
+/// How often the file and `data_version` are checked.
+pub const POLL: Duration = Duration::from_millis(200);
+/// How often a lost database is retried.
+pub const RETRY: Duration = Duration::from_secs(1);
+/// Time-dependent figures (countdowns to at-risk, SoC age, the port day) are
+/// recomputed at least this often even when no data changes.
+pub const RECOMPUTE: Duration = Duration::from_secs(30);
+/// How long one query waits on a lock before the reader reports "busy".
+const BUSY_TIMEOUT: Duration = Duration::from_millis(150);
+
+/// What the reader tells the loop.
+#[derive(Debug)]
+pub enum ReaderMsg {
+    Data(Box<DashData>),
+    Detail(Box<Detail>),
+    State(ReaderState),
+}
+
+/// The connection's state (the loop turns it into the header's live state).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReaderState {
+    Live { last_change: Option<DateTime<Utc>> },
+    Busy { since: DateTime<Utc> },
+    Unreachable { reason: String, since: DateTime<Utc> },
+}
+
+/// A drill-down the loop wants.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DetailRequest {
+    Block(String),
+    Consignment {
+        id: i64,
+        anchor: Anchor<Value>,
+        limit: usize,
+    },
+    /// A consignment known only by its ref (an alert's subject).
+    ConsignmentRef {
+        reference: String,
+        limit: usize,
+    },
+    Vehicle {
+        vin: Value,
+        anchor: Anchor<i64>,
+        limit: usize,
+    },
+    Search(String),
+}
+
+/// What the loop asks of the reader.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Refresh,
+    SetPaused(bool),
+    /// Replace the drill-down; `seq` tags the answers.
+    Detail(u64, DetailRequest),
+    ClearDetail,
+}
+
+/// A file's identity, to notice it being replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId(u64, u64);
+
+fn file_id(path: &Path) -> std::io::Result<FileId> {
+    let m = std::fs::metadata(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Ok(FileId(m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(FileId(0, m.len()))
+    }
+}
+
+/// When the file (or its WAL) was last written: the last change before we started.
+fn last_write(path: &Path) -> Option<DateTime<Utc>> {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    [path.to_path_buf(), PathBuf::from(wal)]
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .max()
+        .map(DateTime::<Utc>::from)
+}
+
+pub struct Reader {
+    path: PathBuf,
+    conn: Option<Connection>,
+    id: Option<FileId>,
+    data_version: Option<i64>,
+    /// --now, when frozen.
+    frozen_now: Option<DateTime<Utc>>,
+    paused: bool,
+    detail: Option<(u64, DetailRequest)>,
+    state: Option<ReaderState>,
+    last_attempt: Option<Instant>,
+    last_refresh: Instant,
+    tx: Sender<Event>,
+}
+
+impl Reader {
+    /// A reader on an already opened connection (opening it first lets the
+    /// dashboard refuse a bad path before it takes over the terminal).
+    pub fn new(path: &Path, conn: Connection, frozen_now: Option<DateTime<Utc>>, tx: Sender<Event>) -> Self {
+        let _ = conn.busy_timeout(BUSY_TIMEOUT);
+        Reader {
+            path: path.to_path_buf(),
+            id: file_id(path).ok(),
+            conn: Some(conn),
+            data_version: None,
+            frozen_now,
+            paused: false,
+            detail: None,
+            state: None,
+            last_attempt: None,
+            last_refresh: Instant::now(),
+            tx,
+        }
+    }
+
+    pub fn spawn(self, rx: Receiver<Request>) -> std::io::Result<()> {
+        std::thread::Builder::new()
+            .name("yardtop-reader".into())
+            .spawn(move || self.run(rx))
+            .map(|_| ())
+    }
+
+    fn run(mut self, rx: Receiver<Request>) {
+        let mut force = true;
+        loop {
+            let mut detail_only = false;
+            match rx.recv_timeout(POLL) {
+                Ok(req) => self.take(req, &mut force, &mut detail_only),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+            // Take every request already queued: a burst of keys is one refresh.
+            while let Ok(req) = rx.try_recv() {
+                self.take(req, &mut force, &mut detail_only);
+            }
+            if !self.step(force, detail_only) {
+                return;
+            }
+            force = false;
+        }
+    }
+
+    fn take(&mut self, req: Request, force: &mut bool, detail_only: &mut bool) {
+        match req {
+            Request::Refresh => *force = true,
+            Request::SetPaused(p) => {
+                self.paused = p;
+                if !p {
+                    *force = true;
+                }
+            }
+            Request::Detail(seq, d) => {
+                self.detail = Some((seq, d));
+                *detail_only = true;
+            }
+            Request::ClearDetail => self.detail = None,
+        }
+    }
+
+    fn send(&self, msg: ReaderMsg) -> bool {
+        self.tx.send(Event::Reader(msg)).is_ok()
+    }
+
+    fn set_state(&mut self, s: ReaderState) -> bool {
+        if self.state.as_ref() == Some(&s) {
+            return true;
+        }
+        self.state = Some(s.clone());
+        self.send(ReaderMsg::State(s))
+    }
+
+    fn lost(&mut self, reason: String) -> bool {
+        self.conn = None;
+        self.data_version = None;
+        let since = match &self.state {
+            Some(ReaderState::Unreachable { reason: r, since }) if *r == reason => *since,
+            _ => Utc::now(),
+        };
+        self.set_state(ReaderState::Unreachable { reason, since })
+    }
+
+    fn busy(&mut self) -> bool {
+        let since = match &self.state {
+            Some(ReaderState::Busy { since }) => *since,
+            _ => Utc::now(),
+        };
+        self.set_state(ReaderState::Busy { since })
+    }
+
+    /// One poll. Returns false when the loop is gone.
+    fn step(&mut self, force: bool, detail_only: bool) -> bool {
+        // 1. The file: still there, still the same file?
+        match file_id(&self.path) {
+            Err(e) => {
+                let reason = if e.kind() == std::io::ErrorKind::NotFound {
+                    "the file is gone (deleted or moved)".to_string()
+                } else {
+                    crate::error::io_reason(&e)
+                };
+                return self.lost(reason);
+            }
+            Ok(id) => {
+                if self.conn.is_some() && self.id != Some(id) {
+                    // Replaced by another file: read the new one.
+                    self.conn = None;
+                    self.data_version = None;
+                    self.last_attempt = None;
+                }
+                self.id = Some(id);
+            }
+        }
+        // 2. A connection (reopened at most once a second).
+        if self.conn.is_none() {
+            if self.last_attempt.is_some_and(|t| t.elapsed() < RETRY) {
+                return true;
+            }
+            self.last_attempt = Some(Instant::now());
+            match crate::db::open_read_only(&self.path) {
+                Ok(c) => {
+                    let _ = c.busy_timeout(BUSY_TIMEOUT);
+                    self.conn = Some(c);
+                    self.data_version = None;
+                }
+                Err(e) => return self.lost(short_reason(&e.message, &self.path)),
+            }
+        }
+        let Some(conn) = self.conn.as_ref() else {
+            return true;
+        };
+        // 3. Did anything change?
+        let dv = match conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0)) {
+            Ok(v) => v,
+            Err(e) if is_busy(&e) => return self.busy(),
+            Err(e) => return self.lost(sqlite_reason(&e)),
+        };
+        let first = self.data_version.is_none();
+        let changed = self.data_version != Some(dv);
+        let recovering = !matches!(self.state, Some(ReaderState::Live { .. }));
+        let stale = !self.paused && self.last_refresh.elapsed() >= RECOMPUTE;
+        if (changed && !self.paused) || force || first || recovering || stale {
+            self.refresh(dv, first, changed)
+        } else if detail_only {
+            self.refresh_detail()
+        } else {
+            true
+        }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.frozen_now.unwrap_or_else(Utc::now)
+    }
+
+    /// A full refresh in one read transaction.
+    fn refresh(&mut self, dv: i64, first: bool, changed: bool) -> bool {
+        let Some(conn) = self.conn.as_ref() else {
+            return true;
+        };
+        let now = self.now();
+        self.last_refresh = Instant::now();
+        let result = (|| {
+            let tx = conn.unchecked_transaction()?;
+            let data = load_dash_data_in(&tx, now)?;
+            let detail = match &self.detail {
+                Some((seq, req)) => Some(run_detail(&tx, *seq, req)?),
+                None => None,
+            };
+            tx.commit()?;
+            Ok::<_, rusqlite::Error>((data, detail))
+        })();
+        match result {
+            Ok((data, detail)) => {
+                let keep = if first {
+                    last_write(&self.path)
+                } else if changed {
+                    Some(Utc::now())
+                } else {
+                    // A forced refresh of unchanged data keeps the last change.
+                    match &self.state {
+                        Some(ReaderState::Live { last_change }) => *last_change,
+                        _ => None,
+                    }
+                };
+                self.data_version = Some(dv);
+                if let Some(d) = &detail {
+                    self.settle_anchor(d);
+                }
+                if !self.send(ReaderMsg::Data(Box::new(data))) {
+                    return false;
+                }
+                if let Some(d) = detail {
+                    if !self.send(ReaderMsg::Detail(Box::new(d))) {
+                        return false;
+                    }
+                }
+                self.set_state(ReaderState::Live { last_change: keep })
+            }
+            Err(e) if is_busy(&e) => self.busy(),
+            Err(e) => self.lost(sqlite_reason(&e)),
+        }
+    }
+
+    /// Only the drill-down (the figures did not change).
+    fn refresh_detail(&mut self) -> bool {
+        let (Some(conn), Some((seq, req))) = (self.conn.as_ref(), self.detail.as_ref()) else {
+            return true;
+        };
+        let result = (|| {
+            let tx = conn.unchecked_transaction()?;
+            let d = run_detail(&tx, *seq, req)?;
+            tx.commit()?;
+            Ok::<_, rusqlite::Error>(d)
+        })();
+        match result {
+            Ok(d) => {
+                self.settle_anchor(&d);
+                self.send(ReaderMsg::Detail(Box::new(d)))
+            }
+            Err(e) if is_busy(&e) => self.busy(),
+            Err(e) => self.send(ReaderMsg::Detail(Box::new(Detail {
+                seq: *seq,
+                body: DetailBody::Failed(sqlite_reason(&e)),
+            }))),
+        }
+    }
+
+    /// After a page is read, later refreshes re-read the same window: the anchor
+    /// becomes "from the first row shown" (the UI does the same).
+    fn settle_anchor(&mut self, d: &Detail) {
+        let Some((_, req)) = self.detail.as_mut() else {
+            return;
+        };
+        match (req, &d.body) {
+            (DetailRequest::Consignment { anchor, .. }, DetailBody::Consignment(c)) => {
+                if let Some(first) = c.page.rows.first() {
+                    *anchor = Anchor::From(first.key.clone());
+                }
+            }
+            (DetailRequest::Vehicle { anchor, .. }, DetailBody::Vehicle(v)) => {
+                if let Some(first) = v.events.rows.first() {
+                    *anchor = Anchor::From(first.id);
+                }
+            }
+            (r @ DetailRequest::ConsignmentRef { .. }, DetailBody::Consignment(c)) => {
+                if let (Some(info), DetailRequest::ConsignmentRef { limit, .. }) = (&c.info, &*r) {
+                    let limit = *limit;
+                    *r = DetailRequest::Consignment {
+                        id: info.id,
+                        anchor: Anchor::First,
+                        limit,
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The database part of an open error, without the path (the header shows it).
+fn short_reason(message: &str, path: &Path) -> String {
+    let p = path.display().to_string();
+    message
+        .replace(&format!("cannot read yard database {p}: "), "")
+        .replace(&format!("yard database {p} "), "")
+        .replace(&format!("{p} "), "")
+}
+
+/// Runs one drill-down query.
+pub fn run_detail(conn: &Connection, seq: u64, req: &DetailRequest) -> rusqlite::Result<Detail> {
+    let body = match req {
+        DetailRequest::Block(code) => {
+            let (vehicles, truncated) = browse::block_vehicles(conn, code)?;
+            DetailBody::Block(BlockMapData {
+                code: code.clone(),
+                vehicles,
+                truncated,
+            })
+        }
+        DetailRequest::Consignment { id, anchor, limit } => DetailBody::Consignment(ConsignmentData {
+            info: browse::consignment_info(conn, *id)?,
+            page: browse::consignment_vehicles(conn, *id, anchor, *limit)?,
+        }),
+        DetailRequest::ConsignmentRef { reference, limit } => {
+            match browse::consignment_id_by_ref(conn, reference)? {
+                Some(id) => DetailBody::Consignment(ConsignmentData {
+                    info: browse::consignment_info(conn, id)?,
+                    page: browse::consignment_vehicles(conn, id, &Anchor::First, *limit)?,
+                }),
+                None => DetailBody::Consignment(ConsignmentData {
+                    info: None,
+                    page: Default::default(),
+                }),
+            }
+        }
+        DetailRequest::Vehicle { vin, anchor, limit } => DetailBody::Vehicle(VehicleData {
+            detail: browse::vehicle_detail(conn, vin)?,
+            events: browse::vehicle_events(conn, vin, anchor, *limit)?,
+        }),
+        DetailRequest::Search(q) => DetailBody::Search(browse::search(conn, q)?),
+    };
+    Ok(Detail { seq, body })
+}

@@ -1,0 +1,199 @@
+//! Panel 4, Pending consignments (open and loading) by cut-off; Enter opens one.
+//!
+//! ```text
+//! ┌ Pending consignments ──────────────────────────────────────────────────────────────────────────────────────┐
+//! │ Ref          Vessel / voyage     To    Cut-off in     Progress        Planned  Deliv Staged Loaded UPH  Risk  │
+//! │ MG-GBBRS-01  GLOVIS SUN 0412W    GBBRS 3h 12m         ████▓▓▒▒░░░░░░    3,061  2,900    300  1,204 212       │
+//! │ BYD-BEZEE-7  BYD EXPLORER 2E     BEZEE -0h 40m PASSED ██▓▒▒▒░░░░░░░░      800    620     40    100   0 CUT-OFF PASSED │
+//! └─────────────────────────────────────────────────────────────────────────────────────────────────────────────┘
+//! ```
+//! The gauge: loaded `█`, staged `▓`, other delivered `▒`, not yet delivered `░`
+//! (ASCII `#`, `=`, `-`, `.`). The countdown ticks with the screen's clock.
+//! Narrow screens drop the four number columns for one "loaded/planned".
+
+use chrono::{DateTime, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::widgets::{draw_lines, full_width, gauge, panel, s};
+use super::R;
+use crate::figures::{Figures, PendingConsignment};
+use crate::ui::state::Panel;
+use crate::ui::text::{self, fit, fit_right};
+
+/// Seconds from the screen's clock to the cut-off.
+pub fn countdown_secs(c: &PendingConsignment, f: &Figures, now: DateTime<Utc>) -> Option<i64> {
+    match c.cutoff_at.as_deref().and_then(crate::time::parse_ts) {
+        Some(t) => Some((t - now).num_seconds()),
+        None => {
+            let generated = crate::time::parse_ts(&f.generated_at)?;
+            c.cutoff_in_s.map(|s| s - (now - generated).num_seconds())
+        }
+    }
+}
+
+/// The countdown cell: "3h 12m", "-0h 40m PASSED", or "no cut-off".
+pub fn countdown_span(r: &R, c: &PendingConsignment, f: &Figures) -> Span<'static> {
+    match countdown_secs(c, f, r.o.now) {
+        Some(secs) if secs < 0 => s(format!("{} PASSED", text::countdown(secs)), r.p.crit),
+        Some(secs) => {
+            let soon = (secs as f64) <= f.rules.at_risk_hours * 3600.0;
+            s(text::countdown(secs), if soon { r.p.warn } else { r.p.text })
+        }
+        None => s("no cut-off", r.p.dim),
+    }
+}
+
+/// The risk marker: "CUT-OFF PASSED" (critical), "! AT RISK" (warning) or nothing.
+pub fn risk_span(r: &R, c: &PendingConsignment, f: &Figures) -> Span<'static> {
+    let passed = c.cutoff_passed || countdown_secs(c, f, r.o.now).is_some_and(|x| x < 0);
+    match (c.at_risk, passed) {
+        (true, true) => s("CUT-OFF PASSED", r.p.crit),
+        (true, false) => s("! AT RISK", r.p.warn),
+        _ => s("", r.p.text),
+    }
+}
+
+struct Cols {
+    reference: usize,
+    vessel: usize,
+    dest: usize,
+    cutoff: usize,
+    gauge: usize,
+    /// Four number columns (planned, delivered, staged, loaded) or one combined.
+    wide_numbers: bool,
+    num: usize,
+    uph: usize,
+    risk: usize,
+}
+
+fn columns(w: usize) -> Cols {
+    if w >= 110 {
+        let fixed = 13 + 6 + 16 + 16 + 4 * 8 + 5 + 15;
+        Cols {
+            reference: 13,
+            vessel: w.saturating_sub(fixed).max(8),
+            dest: 6,
+            cutoff: 16,
+            gauge: 16,
+            wide_numbers: true,
+            num: 8,
+            uph: 5,
+            risk: 15,
+        }
+    } else {
+        let fixed = 12 + 6 + 16 + 14 + 15;
+        let flex = w.saturating_sub(fixed);
+        let gauge = if flex >= 20 { flex / 3 } else { 0 };
+        Cols {
+            reference: 12,
+            vessel: flex - gauge,
+            dest: 6,
+            cutoff: 16,
+            gauge,
+            wide_numbers: false,
+            num: 14,
+            uph: 0,
+            risk: 15,
+        }
+    }
+}
+
+pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
+    let focused = r.focused(Panel::Consignments);
+    let Some(d) = r.data else {
+        let inner = panel(r, area, buf, Panel::Consignments.title(), focused, None);
+        draw_lines(inner, buf, &[Line::from(s("reading the database…", r.p.dim))]);
+        return;
+    };
+    let f = &d.figures;
+    let list = &f.consignments;
+    let at_risk = list.iter().filter(|c| c.at_risk).count();
+    let right = (at_risk > 0).then(|| format!("{} at risk", at_risk));
+    let inner = panel(r, area, buf, Panel::Consignments.title(), focused, right);
+    let w = inner.width as usize;
+    let el = r.g.ellipsis;
+    let c = columns(w);
+    let mut head = vec![
+        s(fit("Ref", c.reference, el), r.p.dim),
+        s(fit("Vessel / voyage", c.vessel, el), r.p.dim),
+        s(fit("To", c.dest, el), r.p.dim),
+        s(fit("Cut-off in", c.cutoff, el), r.p.dim),
+        s(fit("Progress", c.gauge, el), r.p.dim),
+    ];
+    if c.wide_numbers {
+        for h in ["Planned", "Deliv", "Staged", "Loaded"] {
+            head.push(s(fit_right(h, c.num - 1, el) + " ", r.p.dim));
+        }
+        head.push(s(fit_right("UPH", c.uph - 1, el) + " ", r.p.dim));
+    } else {
+        head.push(s(fit_right("Loaded/plan", c.num - 1, el) + " ", r.p.dim));
+    }
+    head.push(s(fit("Risk", c.risk, el), r.p.dim));
+    let mut lines: Vec<Line> = vec![Line::from(head)];
+    let rows = (inner.height as usize).saturating_sub(1);
+    let sel = r.st.selected_index(Panel::Consignments, r.data);
+    let offset = match sel {
+        Some(i) if rows > 0 && i >= rows => i + 1 - rows,
+        _ => 0,
+    };
+    if list.is_empty() {
+        lines.push(Line::from(s("no open or loading consignments", r.p.dim)));
+    }
+    for (i, cn) in list.iter().enumerate().skip(offset).take(rows) {
+        let vessel = format!("{} {}", text::db(&cn.vessel), text::db(&cn.voyage));
+        let cd = countdown_span(r, cn, f);
+        let mut spans: Vec<Span> = vec![
+            s(fit(&text::db(&cn.reference), c.reference - 1, el) + " ", r.p.text),
+            s(fit(vessel.trim(), c.vessel.saturating_sub(1), el) + " ", r.p.text),
+            s(fit(&text::db(&cn.destination), c.dest, el), r.p.text),
+            s(fit(&cd.content, c.cutoff, el), cd.style),
+        ];
+        if c.gauge > 1 {
+            spans.extend(gauge(r, c.gauge - 1, cn));
+            spans.push(s(" ", r.p.text));
+        }
+        let n = |v: u64| fit_right(&text::thousands(v), c.num - 1, el) + " ";
+        if c.wide_numbers {
+            spans.push(s(n(cn.planned), r.p.text));
+            spans.push(s(n(cn.delivered), r.p.text));
+            spans.push(s(n(cn.staged), r.p.text));
+            spans.push(s(n(cn.loaded), r.p.text));
+            let uph = if cn.status == "loading" {
+                text::thousands(cn.uph)
+            } else {
+                String::new()
+            };
+            spans.push(s(fit_right(&uph, c.uph - 1, el) + " ", r.p.text));
+        } else {
+            let lp = format!("{}/{}", text::thousands(cn.loaded), text::thousands(cn.planned));
+            spans.push(s(fit_right(&lp, c.num - 1, el) + " ", r.p.text));
+        }
+        let risk = risk_span(r, cn, f);
+        spans.push(s(fit(&risk.content, c.risk, el), risk.style));
+        let line = Line::from(spans);
+        lines.push(if focused && sel == Some(i) {
+            full_width(line, inner.width, r.p.selected)
+        } else {
+            line
+        });
+    }
+    if list.len() > rows && rows > 0 {
+        let more = format!(
+            "{} {}-{} of {}",
+            r.g.more_down,
+            offset + 1,
+            (offset + rows).min(list.len()),
+            list.len()
+        );
+        let bottom = Rect {
+            x: area.x + 2,
+            y: area.y + area.height.saturating_sub(1),
+            width: area.width.saturating_sub(4),
+            height: 1,
+        };
+        draw_lines(bottom, buf, &[Line::from(s(format!(" {more} "), r.p.dim))]);
+    }
+    draw_lines(inner, buf, &lines);
+}

@@ -66,6 +66,14 @@ pub fn build_ctx(cli: &Cli) -> Result<Ctx> {
 /// Runs the command; returns the exit code for a run that went as designed.
 pub fn run(cli: Cli) -> Result<i32> {
     let ctx = build_ctx(&cli)?;
+    // Long-running and writing commands keep a log; printing ones need none.
+    let _log = match &cli.command {
+        None | Some(Command::Demo(_)) | Some(Command::Simulate(_)) | Some(Command::Import(_)) => {
+            Some(crate::logging::init(&ctx)?)
+        }
+        _ => None,
+    };
+    tracing::info!(command = ?cli.command.as_ref().map(command_name), db = %ctx.db.display(), "start");
     match cli.command {
         None => crate::ui::run_dashboard(&ctx, false).map(|_| 0),
         Some(Command::Init(args)) => crate::writers::init::run(&ctx, &args).map(|_| 0),
@@ -92,5 +100,19 @@ pub fn run(cli: Cli) -> Result<i32> {
                 })?;
             Ok(0)
         }
+    }
+}
+
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Demo(_) => "demo",
+        Command::Init(_) => "init",
+        Command::Import(_) => "import",
+        Command::Simulate(_) => "simulate",
+        Command::Snapshot(_) => "snapshot",
+        Command::Check => "check",
+        Command::Config(_) => "config",
+        Command::Completions(_) => "completions",
+        Command::Man => "man",
     }
 }

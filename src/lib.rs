@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod figures;
+pub mod logging;
 pub mod model;
 pub mod sanitize;
 pub mod snapshot;

@@ -42,8 +42,9 @@ fn text(ctx: &Ctx, width: u16, height: u16) -> Result<String> {
             "--width {width} --height {height} is too small for a screen; use at least 20×5 (the dashboard needs 80×24)"
         )));
     }
-    let _ = (ctx, width, height);
-    Err(UserError::problem(
-        "snapshot --format text is waiting for the dashboard's renderer",
-    ))
+    let conn = crate::db::open_read_only(&ctx.db)?;
+    let now = ctx.now();
+    let data = crate::ui::load_dash_data(&conn, now).map_err(|e| db_error(&ctx.db, &e))?;
+    let opts = crate::ui::RenderOptions::from_ctx(ctx, now);
+    Ok(crate::ui::render_text(&data, width, height, &opts))
 }

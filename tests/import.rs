@@ -577,3 +577,26 @@ fn a_killed_import_leaves_the_database_as_it_was() {
     y.example("vehicles");
     assert_eq!(y.count("SELECT count(*) FROM vehicles"), 35);
 }
+
+#[test]
+fn every_problem_of_a_line_is_reported_at_once() {
+    let y = fresh().with_reference_data();
+    let csv = format!(
+        "{VEHICLE_HEADER}\n{},MG,MG4 Electric,diesel,45,9999,parked,,N01,1,99\n",
+        mg_vin(1)
+    );
+    let out = y.import("vehicles", &y.file("v.csv", &csv), &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    for want in [
+        "v.csv:2: column powertrain: \"diesel\" is not one of the accepted values",
+        "v.csv:2: column consignment_id: there is no consignment with id 9999",
+        "v.csv:2: column slot: 99 is outside block N01",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in:\n{err}");
+    }
+    assert!(
+        err.contains("nothing imported: the only row of ") && err.contains("v.csv has problems"),
+        "{err}"
+    );
+}

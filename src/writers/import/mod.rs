@@ -10,6 +10,7 @@ mod field;
 mod lookup;
 mod rejects;
 mod report;
+mod row;
 mod rules;
 mod source;
 mod spec;
@@ -24,10 +25,10 @@ use crate::cli::ImportArgs;
 use crate::db;
 use crate::error::{db_error, sqlite_reason, Result, UserError};
 
-use lookup::Lookups;
 use rejects::Rejects;
 use report::Reporter;
-use rules::{Cell, Problem, RowView};
+use row::Inserter;
+use rules::Problem;
 use source::{line_of, Source};
 use spec::{Header, TableSpec};
 
@@ -138,8 +139,7 @@ fn import_all(
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| db_error(db_path, &e))?;
-    let mut lookups = Lookups::new(&tx).map_err(|e| db_error(db_path, &e))?;
-    let insert_sql = spec.insert_sql();
+    let mut inserter = Inserter::new(&tx, spec).map_err(|e| db_error(db_path, &e))?;
     let mut tally = Tally::default();
     let mut rec = ByteRecord::new();
     while src.next(&mut rec)? {
@@ -149,16 +149,22 @@ fn import_all(
         let line = line_of(&rec);
         tally.rows += 1;
         reporter.row_read(tally.rows);
-        let problems = import_row(&tx, &mut lookups, &insert_sql, spec, header, &rec, line, reporter)
-            .map_err(|e| {
+        let mut read = row::read(spec, header, &rec);
+        if !read.misaligned {
+            inserter.insert(&mut read, line).map_err(|e| {
                 UserError::problem(format!(
                     "import stopped at {}:{line}: {}; nothing was imported",
                     src.name,
                     sqlite_reason(&e)
                 ))
             })?;
+        }
+        let problems = read.problems;
         if problems.is_empty() {
             tally.imported += 1;
+            for (col, w) in &read.warnings {
+                reporter.warning(line, col, w);
+            }
             continue;
         }
         tally.rejected += 1;
@@ -169,7 +175,7 @@ fn import_all(
             r.write(&rec, &reason(&problems))?;
         }
     }
-    drop(lookups);
+    drop(inserter);
     if tally.rejected > 0 && rejects.is_none() {
         let which = if tally.rows == 1 {
             format!("the only row of {} has", src.name)
@@ -215,96 +221,6 @@ fn reason(problems: &[Problem]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-/// Reads, checks and (when it has no problem) inserts one row; returns its
-/// problems. An Err is a database failure that ends the import.
-#[allow(clippy::too_many_arguments)]
-fn import_row(
-    conn: &Connection,
-    lookups: &mut Lookups<'_>,
-    insert_sql: &str,
-    spec: &'static TableSpec,
-    header: &Header,
-    rec: &ByteRecord,
-    line: u64,
-    reporter: &mut Reporter,
-) -> rusqlite::Result<Vec<Problem>> {
-    if rec.len() != header.targets.len() {
-        return Ok(vec![Problem::row(format!(
-            "has {} fields, the header has {}; check for a missing or extra comma, or an unclosed quote",
-            rec.len(),
-            header.targets.len()
-        ))]);
-    }
-    let mut cells = vec![Cell::Empty; spec.columns.len()];
-    let mut problems = Vec::new();
-    let mut warnings = Vec::new();
-    for (raw, target) in rec.iter().zip(&header.targets) {
-        let Some(c) = *target else { continue };
-        let col = &spec.columns[c];
-        let text = match std::str::from_utf8(raw) {
-            Ok(t) => t.trim(),
-            Err(_) => {
-                problems.push(Problem::at(
-                    col.name,
-                    "is not UTF-8 text; save the file as CSV (UTF-8)",
-                ));
-                cells[c] = Cell::Bad;
-                continue;
-            }
-        };
-        if text.is_empty() {
-            continue;
-        }
-        match field::parse(col.ty, text) {
-            Ok(p) => {
-                if let Some(w) = p.warning {
-                    warnings.push((col.name, w));
-                }
-                cells[c] = Cell::Val(p.value);
-            }
-            Err(why) => {
-                problems.push(Problem::at(col.name, why));
-                cells[c] = Cell::Bad;
-            }
-        }
-    }
-    let view = RowView { spec, cells: &cells };
-    problems.extend(rules::check(&view, lookups)?);
-    if !problems.is_empty() {
-        return Ok(problems);
-    }
-    if let Err(e) = insert(conn, insert_sql, &cells) {
-        // Another system's trigger or constraint may refuse what the contract
-        // allows; that is this row's problem, not the end of the import.
-        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
-            return Ok(vec![Problem::row(format!(
-                "the database refused the row: {}",
-                sqlite_reason(&e)
-            ))]);
-        }
-        return Err(e);
-    }
-    for (col, cell) in spec.columns.iter().zip(&cells) {
-        if let (true, Cell::Val(v)) = (col.unique, cell) {
-            lookups.remember(col.name, v, line)?;
-        }
-    }
-    for (col, w) in warnings {
-        reporter.warning(line, col, &w);
-    }
-    Ok(problems)
-}
-
-fn insert(conn: &Connection, sql: &str, cells: &[Cell]) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let params = cells.iter().map(|c| match c {
-        Cell::Val(v) => Some(v),
-        _ => None,
-    });
-    stmt.execute(rusqlite::params_from_iter(params))?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -543,7 +543,8 @@ pub struct SearchHit {
     /// "vehicle", "consignment", "vessel"...
     pub kind: &'static str,
     pub label: String,
-    pub detail: String,
+    /// What else identifies it (make and model, status...), as written.
+    pub detail: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -597,7 +598,11 @@ pub fn search(conn: &Connection, query: &str) -> rusqlite::Result<SearchResults>
             target: Target::Vehicle(v.key.clone()),
             kind: "vehicle",
             label: v.vin.clone(),
-            detail: format!("{} {} · {} · {}", v.make, v.model, v.powertrain_raw, v.status_raw),
+            detail: vec![
+                format!("{} {}", v.make, v.model),
+                v.powertrain_raw.clone(),
+                v.status_raw.clone(),
+            ],
         });
     }
     // Consignment refs (consignments are few: thousands at port scale).
@@ -624,7 +629,7 @@ pub fn search(conn: &Connection, query: &str) -> rusqlite::Result<SearchResults>
             target: Target::Consignment(id),
             kind: "consignment",
             label: reference,
-            detail: format!("to {dest} · {status}"),
+            detail: vec![format!("to {dest}"), status],
         });
     }
     // Vessel names: their calls' consignments, pending ones first.
@@ -657,7 +662,7 @@ pub fn search(conn: &Connection, query: &str) -> rusqlite::Result<SearchResults>
             target: Target::Consignment(id),
             kind: "vessel",
             label: format!("{vessel} {voyage}"),
-            detail: format!("{reference} · {status}"),
+            detail: vec![reference, status],
         });
     }
     Ok(out)

@@ -39,22 +39,28 @@ pub struct RefreshInfo {
     pub took: Duration,
 }
 
-/// Reads the dashboard's data as of `now` inside one short read transaction.
-/// (`snapshot --format text` uses this too.)
+/// Reads the dashboard's data as of `now`. (`snapshot --format text` uses this.)
 pub fn load_dash_data(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<DashData> {
-    let tx = conn.unchecked_transaction()?;
-    let data = load_dash_data_in(&tx, now)?;
-    tx.commit()?;
-    Ok(data)
+    load_dash_data_with(conn, now, |_| Ok(())).map(|(d, ())| d)
 }
 
-/// As `load_dash_data`, inside the caller's transaction.
-pub fn load_dash_data_in(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<DashData> {
+/// Reads the dashboard's data, and `extra` (a drill-down) with the events. The
+/// figures run in their own short read transaction (`figures::compute` opens and
+/// ends it); the events, the hint and `extra` in a second one right after. No
+/// transaction stays open when this returns.
+pub fn load_dash_data_with<T>(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    extra: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+) -> rusqlite::Result<(DashData, T)> {
     let started = std::time::Instant::now();
     let figures = crate::figures::compute(conn, now)?;
-    let events = browse::newest_events(conn, ACTIVITY_EVENTS)?;
-    let db_hint = crate::db::lacks_yardtop_indexes(conn).then(|| DB_HINT.to_string());
-    Ok(DashData {
+    let tx = conn.unchecked_transaction()?;
+    let events = browse::newest_events(&tx, ACTIVITY_EVENTS)?;
+    let db_hint = crate::db::lacks_yardtop_indexes(&tx).then(|| DB_HINT.to_string());
+    let more = extra(&tx)?;
+    tx.commit()?;
+    let data = DashData {
         figures,
         events,
         db_hint,
@@ -62,7 +68,8 @@ pub fn load_dash_data_in(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Res
             at: Utc::now(),
             took: started.elapsed(),
         },
-    })
+    };
+    Ok((data, more))
 }
 
 /// The state of the live connection, as the header shows it.

@@ -19,7 +19,7 @@ use rusqlite::types::Value;
 use rusqlite::Connection;
 
 use super::data::{
-    load_dash_data_in, BlockMapData, ConsignmentData, DashData, Detail, DetailBody, VehicleData,
+    load_dash_data_with, BlockMapData, ConsignmentData, DashData, Detail, DetailBody, VehicleData,
 };
 use super::event::Event;
 use crate::db::browse::{self, Anchor};
@@ -290,16 +290,11 @@ impl Reader {
         };
         let now = self.now();
         self.last_refresh = Instant::now();
-        let result = (|| {
-            let tx = conn.unchecked_transaction()?;
-            let data = load_dash_data_in(&tx, now)?;
-            let detail = match &self.detail {
-                Some((seq, req)) => Some(run_detail(&tx, *seq, req)?),
-                None => None,
-            };
-            tx.commit()?;
-            Ok::<_, rusqlite::Error>((data, detail))
-        })();
+        let detail_req = self.detail.clone();
+        let result = load_dash_data_with(conn, now, |tx| match &detail_req {
+            Some((seq, req)) => run_detail(tx, *seq, req).map(Some),
+            None => Ok(None),
+        });
         match result {
             Ok((data, detail)) => {
                 let keep = if first {

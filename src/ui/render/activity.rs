@@ -35,14 +35,15 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
         _ => 0,
     };
     let today = r.o.now.with_timezone(&r.tz).date_naive();
-    let time_w = if r.o.clock_24h { 11 } else { 14 };
     let (vin_w, kind_w) = (18usize, 10usize);
     let mut lines: Vec<Line> = Vec::new();
     if d.events.is_empty() {
         lines.push(Line::from(s("no events yet", r.p.dim)));
     }
-    for (i, e) in d.events.iter().enumerate().skip(offset).take(rows) {
-        let (t, tstyle) = match e.at {
+    let shown: Vec<_> = d.events.iter().enumerate().skip(offset).take(rows).collect();
+    let times: Vec<(String, ratatui::style::Style)> = shown
+        .iter()
+        .map(|(_, e)| match e.at {
             Some(at) => {
                 let local = at.with_timezone(&r.tz);
                 let t = if local.date_naive() == today {
@@ -57,7 +58,16 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
                 (t, r.p.dim)
             }
             None => (format!("?{}", text::db(&e.at_raw)), r.p.warn),
-        };
+        })
+        .collect();
+    let time_w = times
+        .iter()
+        .map(|(t, _)| text::width(t))
+        .max()
+        .unwrap_or(8)
+        .min(14)
+        + 1;
+    for ((i, e), (t, tstyle)) in shown.into_iter().zip(times) {
         let mut spans: Vec<Span> = vec![
             s(fit_right(&t, time_w - 1, el) + " ", tstyle),
             s(fit(&text::db(&e.vin), vin_w, el), r.p.text),

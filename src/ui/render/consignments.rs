@@ -68,34 +68,57 @@ struct Cols {
     risk: usize,
 }
 
-fn columns(w: usize) -> Cols {
+/// Column widths (each includes its trailing space) for this width and list: the
+/// ref and the countdown as wide as the widest, the vessel takes what is left.
+fn columns(r: &R, w: usize, f: &Figures) -> Cols {
+    let list = &f.consignments;
+    let reference = list
+        .iter()
+        .map(|c| text::width(&text::db(&c.reference)))
+        .max()
+        .unwrap_or(3)
+        .clamp(6, 22)
+        + 1;
+    let cutoff = list
+        .iter()
+        .map(|c| text::width(&countdown_span(r, c, f).content))
+        .max()
+        .unwrap_or(10)
+        .clamp(10, 18)
+        + 1;
+    let risk = if list.iter().any(|c| c.at_risk) { 15 } else { 5 };
+    let dest = 6;
     if w >= 110 {
-        let fixed = 13 + 6 + 16 + 16 + 4 * 8 + 5 + 15;
+        let (num, uph) = (7, 5);
+        let fixed = reference + dest + cutoff + 4 * num + uph + risk;
+        let flex = w.saturating_sub(fixed);
+        let gauge = (flex * 2 / 5).clamp(8, 16);
         Cols {
-            reference: 13,
-            vessel: w.saturating_sub(fixed).max(8),
-            dest: 6,
-            cutoff: 16,
-            gauge: 16,
+            reference,
+            vessel: flex.saturating_sub(gauge),
+            dest,
+            cutoff,
+            gauge,
             wide_numbers: true,
-            num: 8,
-            uph: 5,
-            risk: 15,
+            num,
+            uph,
+            risk,
         }
     } else {
-        let fixed = 12 + 6 + 16 + 14 + 15;
+        let num = 12;
+        let fixed = reference + dest + cutoff + num + risk;
         let flex = w.saturating_sub(fixed);
         let gauge = if flex >= 20 { flex / 3 } else { 0 };
         Cols {
-            reference: 12,
+            reference,
             vessel: flex - gauge,
-            dest: 6,
-            cutoff: 16,
+            dest,
+            cutoff,
             gauge,
             wide_numbers: false,
-            num: 14,
+            num,
             uph: 0,
-            risk: 15,
+            risk,
         }
     }
 }
@@ -114,7 +137,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     let inner = panel(r, area, buf, Panel::Consignments.title(), focused, right);
     let w = inner.width as usize;
     let el = r.g.ellipsis;
-    let c = columns(w);
+    let c = columns(r, w, f);
     let mut head = vec![
         s(fit("Ref", c.reference, el), r.p.dim),
         s(fit("Vessel / voyage", c.vessel, el), r.p.dim),
@@ -123,7 +146,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
         s(fit("Progress", c.gauge, el), r.p.dim),
     ];
     if c.wide_numbers {
-        for h in ["Planned", "Deliv", "Staged", "Loaded"] {
+        for h in ["Plan", "Deliv", "Staged", "Loaded"] {
             head.push(s(fit_right(h, c.num - 1, el) + " ", r.p.dim));
         }
         head.push(s(fit_right("UPH", c.uph - 1, el) + " ", r.p.dim));
@@ -147,8 +170,8 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
         let mut spans: Vec<Span> = vec![
             s(fit(&text::db(&cn.reference), c.reference - 1, el) + " ", r.p.text),
             s(fit(vessel.trim(), c.vessel.saturating_sub(1), el) + " ", r.p.text),
-            s(fit(&text::db(&cn.destination), c.dest, el), r.p.text),
-            s(fit(&cd.content, c.cutoff, el), cd.style),
+            s(fit(&text::db(&cn.destination), c.dest - 1, el) + " ", r.p.text),
+            s(fit(&cd.content, c.cutoff - 1, el) + " ", cd.style),
         ];
         if c.gauge > 1 {
             spans.extend(gauge(r, c.gauge - 1, cn));

@@ -77,7 +77,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     lines.push(row("Month", &e.month));
     lines.push(row("Year", &e.year));
     lines.push(yoy_line(r, e));
-    lines.push(record_line(r, e));
+    lines.push(record_line(r, e, w));
     let peak = e.daily.iter().map(|d| d.units).max().unwrap_or(0);
     let legend_l = vec![
         s("Daily, 30 days  ", r.p.dim),
@@ -127,21 +127,27 @@ fn yoy_line(r: &R, e: &Exports) -> Line<'static> {
     ])
 }
 
-fn record_line(r: &R, e: &Exports) -> Line<'static> {
+/// "Record MG-GBBRS 3,061 units, 1,722 NEV, 2023-05-28": when it does not fit, the
+/// ref is cut, never the figures.
+fn record_line(r: &R, e: &Exports, w: usize) -> Line<'static> {
     match &e.record_consignment {
-        Some(rc) => Line::from(vec![
-            s("Record ", r.p.dim),
-            s(text::db(&rc.reference), r.p.title),
-            s(
-                format!(
-                    " {} units, {} NEV, {}",
-                    text::thousands(rc.units),
-                    text::thousands(rc.nev),
-                    text::db(&rc.loaded_on)
+        Some(rc) => {
+            let tail = format!(
+                " {} units, {} NEV, {}",
+                text::thousands(rc.units),
+                text::thousands(rc.nev),
+                text::db(&rc.loaded_on)
+            );
+            let room = w.saturating_sub(7 + text::width(&tail)).max(4);
+            Line::from(vec![
+                s("Record ", r.p.dim),
+                s(
+                    text::truncate(&text::db(&rc.reference), room, r.g.ellipsis),
+                    r.p.title,
                 ),
-                r.p.text,
-            ),
-        ]),
+                s(tail, r.p.text),
+            ])
+        }
         None => Line::from(vec![s("Record ", r.p.dim), s(r.g.none, r.p.dim)]),
     }
 }
@@ -155,8 +161,8 @@ fn chart_lines(r: &R, e: &Exports, area: Rect, buf: &mut Buffer) {
         return;
     }
     let w = area.width as usize;
-    let step = if days.len() * 2 <= w { 2 } else { 1 };
-    let shown = days.len().min(w / step);
+    let step = if days.len() * 2 - 1 <= w { 2 } else { 1 };
+    let shown = days.len().min(w.div_ceil(step));
     let days = &days[days.len() - shown..];
     let peak = days.iter().map(|d| d.units).max().unwrap_or(0).max(1);
     let scaled = |v: u64| -> usize {
@@ -195,8 +201,8 @@ fn chart_lines(r: &R, e: &Exports, area: Rect, buf: &mut Buffer) {
     // Date axis: the first and the last day (month-day).
     let first = days.first().map(|d| short_date(&d.date)).unwrap_or_default();
     let last = days.last().map(|d| short_date(&d.date)).unwrap_or_default();
-    let span_w = (shown * step).min(w);
-    let gap = span_w.saturating_sub(first.len() + last.len() + step - 1);
+    let span_w = (shown * step).saturating_sub(step - 1).min(w);
+    let gap = span_w.saturating_sub(first.len() + last.len());
     lines.push(Line::from(s(
         format!("{first}{}{last}", " ".repeat(gap)),
         r.p.dim,

@@ -19,16 +19,17 @@ use crate::ui::data::LiveState;
 use crate::ui::state::PANELS;
 use crate::ui::text;
 
-/// The live state in words, and its style.
-fn live_text(r: &R) -> Span<'static> {
+/// The live state in words (`wide`: with how long ago).
+fn live_text(r: &R, wide: bool) -> Span<'static> {
     let when = |t| text::clock_s(t, &r.tz, r.o.clock_24h);
     let ago = |t: chrono::DateTime<chrono::Utc>| text::ago((r.o.wall_now - t).num_seconds());
     match &r.o.live {
         LiveState::Starting => s("connecting", r.p.dim),
-        LiveState::Live { last_change: Some(t) } => s(
+        LiveState::Live { last_change: Some(t) } if wide => s(
             format!("live{}last change {} ({})", r.g.sep, when(*t), ago(*t)),
             r.p.ok,
         ),
+        LiveState::Live { last_change: Some(t) } => s(format!("live{}changed {}", r.g.sep, when(*t)), r.p.ok),
         LiveState::Live { last_change: None } => s("live", r.p.ok),
         LiveState::Paused => s("PAUSED (figures frozen)", r.p.warn),
         LiveState::Busy { since } => s(format!("database busy since {}", when(*since)), r.p.warn),
@@ -64,19 +65,24 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
         None => left.push(s("yardtop", r.p.port)),
     }
     let now = r.o.now;
+    let date = if w >= 100 {
+        text::date(now, &r.tz)
+    } else {
+        now.with_timezone(&r.tz).format("%Y-%m-%d").to_string()
+    };
     left.push(s(
         format!(
             "  {} {} {}",
-            text::date(now, &r.tz),
+            date,
             text::clock(now, &r.tz, r.o.clock_24h),
             text::zone_abbr(now, &r.tz)
         ),
         r.p.header,
     ));
-    let live = live_text(r);
+    let live = live_text(r, w >= 100);
     let live_w = live.width().min(w.saturating_sub(20).max(w / 2));
     let live = s(text::truncate(&live.content, live_w, r.g.ellipsis), live.style);
-    let left_w = w.saturating_sub(live.width() + 1);
+    let left_w = w.saturating_sub(live.width() + 2);
     let left_line = Line::from(left);
     buf.set_line(area.x, area.y, &left_line, left_w as u16);
     let lx = area.x + (w - live.width()) as u16;

@@ -15,6 +15,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Widget};
+use unicode_width::UnicodeWidthStr;
 
 use super::layout::centred;
 use super::widgets::{draw_lines, panel, s};
@@ -53,6 +54,16 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     let w = 64u16.min(area.width);
     let h = (lines.len() as u16 + 2).min(area.height);
     let rect = centred(area, w, h);
+    // A wide character just left of the overlay would spill into its border.
+    if rect.x > area.x {
+        for y in rect.y..rect.y + rect.height {
+            if let Some(c) = buf.cell_mut((rect.x - 1, y)) {
+                if c.symbol().width() > 1 {
+                    c.set_symbol(" ");
+                }
+            }
+        }
+    }
     Clear.render(rect, buf);
     buf.set_style(rect, r.p.text);
     let inner = panel(r, rect, buf, "Keys", true, None);

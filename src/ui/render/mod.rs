@@ -23,6 +23,8 @@ use ratatui::layout::Rect;
 use ratatui::Terminal;
 use unicode_width::UnicodeWidthStr;
 
+use super::text::width as text_width;
+
 use super::data::{DashData, RenderOptions};
 use super::glyphs::{glyphs, Glyphs};
 use super::keys::KeyTable;
@@ -61,8 +63,8 @@ pub fn draw(area: Rect, buf: &mut Buffer, st: &UiState, data: Option<&DashData>,
     buf.set_style(area, r.p.text);
     let mode = layout::mode(area.width, area.height);
     if mode == Mode::TooSmall {
-        let msg = format!(
-            "terminal too small (need {}{}{}, have {}{}{})",
+        let sizes = format!(
+            "need {}{}{}, have {}{}{}",
             layout::MIN.0,
             r.g.dims,
             layout::MIN.1,
@@ -70,7 +72,24 @@ pub fn draw(area: Rect, buf: &mut Buffer, st: &UiState, data: Option<&DashData>,
             r.g.dims,
             area.height
         );
-        widgets::centred_message(area, buf, &msg, r.p.warn, r.g.ellipsis);
+        let one = format!("terminal too small ({sizes})");
+        if text_width(&one) <= area.width as usize || area.height < 2 {
+            widgets::centred_message(area, buf, &one, r.p.warn, r.g.ellipsis);
+        } else {
+            let mid = area.y + area.height / 2;
+            let top = Rect {
+                y: mid - 1,
+                height: 1,
+                ..area
+            };
+            let bottom = Rect {
+                y: mid,
+                height: 1,
+                ..area
+            };
+            widgets::centred_message(top, buf, "terminal too small", r.p.warn, r.g.ellipsis);
+            widgets::centred_message(bottom, buf, &sizes, r.p.warn, r.g.ellipsis);
+        }
         return;
     }
     let screen = layout::screen(area);

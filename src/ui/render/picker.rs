@@ -66,7 +66,18 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
                 let line = Line::from(vec![
                     s(fit(h.kind, 13, el), r.p.dim),
                     s(fit(&text::db(&h.label), 26, el), r.p.text),
-                    s(fit(&text::db(&h.detail), w.saturating_sub(39), el), r.p.dim),
+                    s(
+                        fit(
+                            &h.detail
+                                .iter()
+                                .map(|d| text::db(d))
+                                .collect::<Vec<_>>()
+                                .join(r.g.sep),
+                            w.saturating_sub(39),
+                            el,
+                        ),
+                        r.p.dim,
+                    ),
                 ]);
                 lines.push(if i == *selected {
                     full_width(line, inner.width, r.p.selected)

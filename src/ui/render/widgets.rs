@@ -136,3 +136,38 @@ pub fn centred_message(area: Rect, buf: &mut Buffer, msg: &str, style: Style, el
     let t = text::centre(msg, area.width as usize, ellipsis);
     buf.set_line(area.x, y, &Line::from(s(t, style)), area.width);
 }
+
+/// Lays `items` (each a few spans that belong together) out on as many lines as
+/// `width` needs, after `label`; continuation lines are indented under the first
+/// item. Used where a line of counts may not fit a narrow panel.
+pub fn wrap_items(
+    label: Span<'static>,
+    items: Vec<Vec<Span<'static>>>,
+    width: usize,
+    sep: &str,
+) -> Vec<Line<'static>> {
+    let indent = label.width();
+    let mut lines = Vec::new();
+    let mut cur: Vec<Span> = vec![label];
+    let mut used = indent;
+    let mut first_on_line = true;
+    for item in items {
+        let w: usize = item.iter().map(|sp| sp.width()).sum();
+        let need = if first_on_line { w } else { w + sep.len() };
+        if !first_on_line && used + need > width {
+            lines.push(Line::from(std::mem::take(&mut cur)));
+            cur.push(Span::raw(" ".repeat(indent)));
+            used = indent;
+            first_on_line = true;
+        }
+        if !first_on_line {
+            cur.push(Span::raw(sep.to_string()));
+            used += sep.len();
+        }
+        used += w;
+        cur.extend(item);
+        first_on_line = false;
+    }
+    lines.push(Line::from(cur));
+    lines
+}

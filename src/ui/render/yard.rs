@@ -16,12 +16,10 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::widgets::{bar, count, draw_lines, full_width, panel, s};
+use super::widgets::{bar, count, draw_lines, full_width, panel, s, wrap_items};
 use super::R;
 use crate::ui::state::Panel;
 use crate::ui::text::{self, fit, fit_right};
-
-const SUMMARY_LINES: usize = 4;
 
 pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     let focused = r.focused(Panel::Yard);
@@ -32,7 +30,6 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     };
     let y = &d.figures.yard;
     let rules = &d.figures.rules;
-    let sep = r.g.sep;
     let mut lines: Vec<Line> = Vec::new();
     let fill = if y.capacity > 0 {
         format!(" ({})", text::percent(y.in_yard as f64 / y.capacity as f64))
@@ -46,42 +43,59 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
         s("  NEV ", r.p.dim),
         s(text::thousands(y.in_yard_nev), r.p.nev),
     ]));
-    lines.push(Line::from(vec![
-        s(format!("SoC >{}% ", num(rules.soc_max_pct)), r.p.dim),
-        count(y.soc.over_max, r.p.crit, r),
-        s(format!("{sep}<{}% ", num(rules.soc_min_pct)), r.p.dim),
-        count(y.soc.under_min, r.p.warn, r),
-        s(format!("{sep}unchecked "), r.p.dim),
-        count(y.soc.unchecked, r.p.warn, r),
-        s(format!("{sep}in band "), r.p.dim),
-        s(text::thousands(y.soc.in_band), r.p.ok),
-    ]));
+    let w = inner.width as usize;
+    let item = |label: String, n: Span<'static>| vec![s(label, r.p.dim), n];
+    lines.extend(wrap_items(
+        s("SoC ", r.p.dim),
+        vec![
+            item(
+                format!(">{}% ", num(rules.soc_max_pct)),
+                count(y.soc.over_max, r.p.crit, r),
+            ),
+            item(
+                format!("<{}% ", num(rules.soc_min_pct)),
+                count(y.soc.under_min, r.p.warn, r),
+            ),
+            item("unchecked ".into(), count(y.soc.unchecked, r.p.warn, r)),
+            item("in band ".into(), s(text::thousands(y.soc.in_band), r.p.ok)),
+        ],
+        w,
+        "  ",
+    ));
     let h = &y.holds;
-    lines.push(Line::from(vec![
-        s("Holds customs ", r.p.dim),
-        count(h.customs, r.p.warn, r),
-        s("  damage ", r.p.dim),
-        count(h.damage, r.p.crit, r),
-        s("  battery ", r.p.dim),
-        count(h.battery, r.p.crit, r),
-        s("  docs ", r.p.dim),
-        count(h.documents, r.p.warn, r),
-        s("  other ", r.p.dim),
-        count(h.other, r.p.warn, r),
-    ]));
-    lines.push(Line::from(vec![
-        s(format!("Long dwell >{} d ", num(rules.long_dwell_days)), r.p.dim),
-        count(y.long_dwell, r.p.info, r),
-        s(format!("{sep}NEV in ICE zone "), r.p.dim),
-        count(y.nev_outside_nev_zone, r.p.warn, r),
-    ]));
+    lines.extend(wrap_items(
+        s("Holds ", r.p.dim),
+        vec![
+            item("battery ".into(), count(h.battery, r.p.crit, r)),
+            item("damage ".into(), count(h.damage, r.p.crit, r)),
+            item("customs ".into(), count(h.customs, r.p.warn, r)),
+            item("documents ".into(), count(h.documents, r.p.warn, r)),
+            item("other ".into(), count(h.other, r.p.warn, r)),
+        ],
+        w,
+        "  ",
+    ));
+    lines.extend(wrap_items(
+        s("", r.p.dim),
+        vec![
+            item(
+                format!("Long dwell >{} d ", num(rules.long_dwell_days)),
+                count(y.long_dwell, r.p.info, r),
+            ),
+            item(
+                "NEV in ICE zone ".into(),
+                count(y.nev_outside_nev_zone, r.p.warn, r),
+            ),
+        ],
+        w,
+        "  ",
+    ));
 
     // The block table.
-    let w = inner.width as usize;
     let el = r.g.ellipsis;
     let (code_w, zone_w, occ_w, nev_w) = (6usize, 11usize, 12usize, 6usize);
     let bar_w = w.saturating_sub(code_w + zone_w + occ_w + nev_w + 3).max(4);
-    let rows = (inner.height as usize).saturating_sub(SUMMARY_LINES + 1);
+    let rows = (inner.height as usize).saturating_sub(lines.len() + 1);
     let n = y.blocks.len();
     let sel = r.st.selected_index(Panel::Yard, r.data);
     let offset = match sel {
@@ -117,7 +131,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
             s(fit(&text::db(&b.zone), zone_w, el), r.p.dim),
         ];
         spans.extend(bar(r, bar_w, b.nev, b.occupied, b.capacity));
-        spans.push(s(if over { "+" } else { " " }, r.p.warn));
+        spans.push(s(if over { "!" } else { " " }, r.p.warn));
         spans.push(s(
             fit_right(&occ, occ_w, el),
             if over { r.p.warn } else { r.p.text },

@@ -42,7 +42,15 @@ fn fresh() -> Yard {
     let out = yardtop(dir.path())
         .arg("--db")
         .arg(&db)
-        .args(["init", "--port-name", "Xiamen Port", "--locode", "CNXMN"])
+        .args([
+            "--tz",
+            "Asia/Shanghai",
+            "init",
+            "--port-name",
+            "Xiamen Port",
+            "--locode",
+            "CNXMN",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "init failed: {}", text(&out.stderr));

@@ -102,7 +102,8 @@ pub fn create_new(path: &Path) -> Result<Connection> {
     })?;
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
         .map_err(|e| db_error(path, &e))?;
-    conn.execute_batch(&format!("BEGIN; {SCHEMA_SQL} {SUMMARIES_SQL} COMMIT;")).map_err(|e| db_error(path, &e))?;
+    conn.execute_batch(&format!("BEGIN; {SCHEMA_SQL} {SUMMARIES_SQL} COMMIT;"))
+        .map_err(|e| db_error(path, &e))?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)
         .map_err(|e| db_error(path, &e))?;
     value::register_functions(&conn).map_err(|e| db_error(path, &e))?;
@@ -176,18 +177,27 @@ pub fn lacks_yardtop_indexes(conn: &Connection) -> bool {
     !has_summaries(conn)
 }
 
-/// Are yardtop's summary tables and all their triggers present, so that the
-/// summaries can be trusted?
+/// Are yardtop's summary tables, all their triggers and the indexes the fast path
+/// pins present, so that the summaries can be trusted?
 pub fn has_summaries(conn: &Connection) -> bool {
+    let mut names = summary::trigger_names();
+    names.extend(
+        [
+            "yt_vehicles_loaded_at",
+            "yt_vehicles_consignment",
+            "yt_consignment_exports_units",
+        ]
+        .map(String::from),
+    );
+    let list: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
     conn.query_row(
-        "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN
-                   ('yt_vehicles_insert', 'yt_vehicles_delete', 'yt_vehicles_update',
-                    'yt_events_insert', 'yt_events_delete', 'yt_events_update'))
-              + (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN
-                   ('yt_vehicles_loaded_at', 'yt_vehicles_consignment', 'yt_consignment_exports_units'))",
+        &format!(
+            "SELECT count(*) FROM sqlite_master WHERE name IN ({})",
+            list.join(",")
+        ),
         [],
         |r| r.get::<_, i64>(0),
     )
-    .map(|n| n == 9)
+    .map(|n| n == names.len() as i64)
     .unwrap_or(false)
 }

@@ -33,8 +33,13 @@ pub fn ddl() -> String {
          rows INTEGER NOT NULL DEFAULT 0,\n    PRIMARY KEY (tbl, kind)\n);\n",
     );
     for table in COUNTED_TABLES {
-        for (kind, _) in quality::checks(table, "").iter().chain(std::iter::once(&("*", String::new()))) {
-            s.push_str(&format!("INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('{table}', '{kind}', 0);\n"));
+        for (kind, _) in quality::checks(table, "")
+            .iter()
+            .chain(std::iter::once(&("*", String::new())))
+        {
+            s.push_str(&format!(
+                "INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('{table}', '{kind}', 0);\n"
+            ));
         }
     }
     s.push_str(&vehicle_triggers());
@@ -42,68 +47,167 @@ pub fn ddl() -> String {
     s
 }
 
-/// Adds (`sign` = "+") or removes (`sign` = "-") row `r`'s contribution.
+/// The statements that add (`sign` = "+") or remove (`sign` = "-") row `r`'s
+/// export; they run only under a trigger whose WHEN says the row is exported.
 fn export_change(r: &str, sign: &str) -> String {
     let bucket = format!("{} / {BUCKET_S}", epoch_s(&format!("{r}.loaded_at")));
-    let cond = exported(r);
     let nev = is_nev(r);
     if sign == "+" {
         format!(
-            "    INSERT INTO yt_export_buckets(bucket, units, nev) SELECT {bucket}, 1, {nev} WHERE {cond}\n        \
+            "    INSERT INTO yt_export_buckets(bucket, units, nev) VALUES ({bucket}, 1, {nev})\n        \
              ON CONFLICT(bucket) DO UPDATE SET units = units + 1, nev = nev + excluded.nev;\n    \
-             INSERT INTO yt_consignment_exports(consignment_id, units, nev) SELECT {r}.consignment_id, 1, {nev}\n        \
-             WHERE {cond} AND typeof({r}.consignment_id) = 'integer'\n        \
+             INSERT INTO yt_consignment_exports(consignment_id, units, nev)\n        \
+             SELECT {r}.consignment_id, 1, {nev} WHERE typeof({r}.consignment_id) = 'integer'\n        \
              ON CONFLICT(consignment_id) DO UPDATE SET units = units + 1, nev = nev + excluded.nev;\n"
         )
     } else {
         format!(
-            "    UPDATE yt_export_buckets SET units = units - 1, nev = nev - {nev}\n        \
-             WHERE {cond} AND bucket = {bucket};\n    \
+            "    UPDATE yt_export_buckets SET units = units - 1, nev = nev - {nev} WHERE bucket = {bucket};\n    \
              UPDATE yt_consignment_exports SET units = units - 1, nev = nev - {nev}\n        \
-             WHERE {cond} AND typeof({r}.consignment_id) = 'integer' AND consignment_id = {r}.consignment_id;\n"
+             WHERE typeof({r}.consignment_id) = 'integer' AND consignment_id = {r}.consignment_id;\n"
         )
     }
 }
 
-/// Moves the data-quality counters of `table` by row `r`'s problems.
+/// Moves the data-quality counters of `table` by row `r`'s problems; runs only
+/// under a trigger whose WHEN says the row has one.
 fn quality_change(table: &str, r: &str, sign: &str) -> String {
     let checks = quality::checks(table, &format!("{r}."));
     let mut cases = String::new();
     for (kind, cond) in &checks {
-        cases.push_str(&format!("            WHEN '{kind}' THEN {}\n", quality::flag(cond)));
+        cases.push_str(&format!(
+            "            WHEN '{kind}' THEN {}\n",
+            quality::flag(cond)
+        ));
     }
-    cases.push_str(&format!("            WHEN '*' THEN ({})\n", quality::any(&checks)));
     format!(
-        "    UPDATE yt_quality SET rows = rows {sign} (CASE kind\n{cases}            ELSE 0 END)\n        WHERE tbl = '{table}';\n"
+        "    UPDATE yt_quality SET rows = rows {sign} (CASE kind\n{cases}            WHEN '*' THEN 1\n            ELSE 0 END)\n        WHERE tbl = '{table}';\n"
     )
+}
+
+/// One trigger. A clean row or one that is not exported costs one evaluation of the
+/// WHEN condition, nothing more: imports of history stay fast.
+fn trigger(name: &str, event: &str, table: &str, when: &str, body: &str) -> String {
+    format!(
+        "CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON {table}\n    WHEN {when}\nBEGIN\n{body}END;\n"
+    )
+}
+
+/// The names of every trigger `ddl` creates.
+pub fn trigger_names() -> Vec<String> {
+    let mut names = Vec::new();
+    for (table, what) in [
+        ("vehicles", "export"),
+        ("vehicles", "quality"),
+        ("events", "quality"),
+    ] {
+        for op in ["ins", "del", "upd_old", "upd_new"] {
+            names.push(format!("yt_{table}_{what}_{op}"));
+        }
+    }
+    names
 }
 
 fn vehicle_triggers() -> String {
-    format!(
-        "CREATE TRIGGER IF NOT EXISTS yt_vehicles_insert AFTER INSERT ON vehicles BEGIN\n{}{}END;\n\
-         CREATE TRIGGER IF NOT EXISTS yt_vehicles_delete AFTER DELETE ON vehicles BEGIN\n{}{}END;\n\
-         CREATE TRIGGER IF NOT EXISTS yt_vehicles_update AFTER UPDATE ON vehicles BEGIN\n{}{}{}{}END;\n",
-        export_change("NEW", "+"),
-        quality_change("vehicles", "NEW", "+"),
-        export_change("OLD", "-"),
-        quality_change("vehicles", "OLD", "-"),
-        export_change("OLD", "-"),
-        export_change("NEW", "+"),
-        quality_change("vehicles", "OLD", "-"),
-        quality_change("vehicles", "NEW", "+"),
-    )
+    // Only these columns move an export.
+    let upd = "UPDATE OF status, loaded_at, powertrain, consignment_id";
+    let checks_old = quality::checks("vehicles", "OLD.");
+    let checks_new = quality::checks("vehicles", "NEW.");
+    [
+        trigger(
+            "yt_vehicles_export_ins",
+            "INSERT",
+            "vehicles",
+            &exported("NEW"),
+            &export_change("NEW", "+"),
+        ),
+        trigger(
+            "yt_vehicles_export_del",
+            "DELETE",
+            "vehicles",
+            &exported("OLD"),
+            &export_change("OLD", "-"),
+        ),
+        trigger(
+            "yt_vehicles_export_upd_old",
+            upd,
+            "vehicles",
+            &exported("OLD"),
+            &export_change("OLD", "-"),
+        ),
+        trigger(
+            "yt_vehicles_export_upd_new",
+            upd,
+            "vehicles",
+            &exported("NEW"),
+            &export_change("NEW", "+"),
+        ),
+        trigger(
+            "yt_vehicles_quality_ins",
+            "INSERT",
+            "vehicles",
+            &quality::any(&checks_new),
+            &quality_change("vehicles", "NEW", "+"),
+        ),
+        trigger(
+            "yt_vehicles_quality_del",
+            "DELETE",
+            "vehicles",
+            &quality::any(&checks_old),
+            &quality_change("vehicles", "OLD", "-"),
+        ),
+        trigger(
+            "yt_vehicles_quality_upd_old",
+            "UPDATE",
+            "vehicles",
+            &quality::any(&checks_old),
+            &quality_change("vehicles", "OLD", "-"),
+        ),
+        trigger(
+            "yt_vehicles_quality_upd_new",
+            "UPDATE",
+            "vehicles",
+            &quality::any(&checks_new),
+            &quality_change("vehicles", "NEW", "+"),
+        ),
+    ]
+    .concat()
 }
 
 fn event_triggers() -> String {
-    format!(
-        "CREATE TRIGGER IF NOT EXISTS yt_events_insert AFTER INSERT ON events BEGIN\n{}END;\n\
-         CREATE TRIGGER IF NOT EXISTS yt_events_delete AFTER DELETE ON events BEGIN\n{}END;\n\
-         CREATE TRIGGER IF NOT EXISTS yt_events_update AFTER UPDATE ON events BEGIN\n{}{}END;\n",
-        quality_change("events", "NEW", "+"),
-        quality_change("events", "OLD", "-"),
-        quality_change("events", "OLD", "-"),
-        quality_change("events", "NEW", "+"),
-    )
+    let checks_old = quality::checks("events", "OLD.");
+    let checks_new = quality::checks("events", "NEW.");
+    [
+        trigger(
+            "yt_events_quality_ins",
+            "INSERT",
+            "events",
+            &quality::any(&checks_new),
+            &quality_change("events", "NEW", "+"),
+        ),
+        trigger(
+            "yt_events_quality_del",
+            "DELETE",
+            "events",
+            &quality::any(&checks_old),
+            &quality_change("events", "OLD", "-"),
+        ),
+        trigger(
+            "yt_events_quality_upd_old",
+            "UPDATE",
+            "events",
+            &quality::any(&checks_old),
+            &quality_change("events", "OLD", "-"),
+        ),
+        trigger(
+            "yt_events_quality_upd_new",
+            "UPDATE",
+            "events",
+            &quality::any(&checks_new),
+            &quality_change("events", "NEW", "+"),
+        ),
+    ]
+    .concat()
 }
 
 /// Fills the summary tables from the rows already there (for `init --existing`):

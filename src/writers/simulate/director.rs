@@ -105,7 +105,7 @@ impl Sim<'_> {
             o.push((Step::Release, if m.held.len() >= hold_limit { 12 } else { 3 }));
         }
         if m.parked.len() > 1 {
-            o.push((Step::Move, 4));
+            o.push((Step::Move, 2));
         }
         o
     }

@@ -6,6 +6,7 @@
 mod calls;
 mod catalog;
 mod director;
+mod gate;
 mod loading;
 mod model;
 mod pool;

@@ -31,7 +31,7 @@ pub(super) fn reading(rng: &mut ChaCha8Rng, prev: Option<f64>, r: &SocRules) -> 
     let v = match prev {
         None => {
             let p: f64 = rng.random();
-            if p < 0.84 {
+            if p < 0.86 {
                 uniform(rng, r.min + 3.0, r.max - 2.0)
             } else if p < 0.93 {
                 uniform(rng, r.max + 1.0, (r.max + 25.0).min(100.0))

@@ -256,9 +256,26 @@ fn ascii_mode_is_ascii_only() {
     let mut o = opts();
     o.ascii = true;
     let d = data_ascii();
-    for (name, st) in all_states() {
+    for (name, mut st) in all_states() {
         for (w, h) in [(120, 40), (80, 24), (40, 10)] {
             let text = screen(&st, &d, w, h, &o);
+            // Before the first data, and before a drill-down's data, too.
+            let waiting = buffer_text(&render_buffer(&st, None, w, h, &o));
+            if let Some(c) = waiting
+                .chars()
+                .find(|c| !c.is_ascii() && !"比亚迪海豹号".contains(*c))
+            {
+                panic!("{name} (no data) at {w}x{h} has {c:?}:\n{waiting}");
+            }
+            let detail = st.detail.take();
+            let loading = screen(&st, &d, w, h, &o);
+            if let Some(c) = loading
+                .chars()
+                .find(|c| !c.is_ascii() && !"比亚迪海豹号".contains(*c))
+            {
+                panic!("{name} (loading) at {w}x{h} has {c:?}:\n{loading}");
+            }
+            st.detail = detail;
             // Only the database's own (CJK) text may be non-ASCII.
             if let Some(c) = text
                 .chars()

@@ -7,6 +7,7 @@
 //! (`terminal`). `keys` is the one key table; `theme` and `glyphs` are the one
 //! table of styles and of symbols; `text` formats numbers, times and widths.
 
+pub mod backend;
 pub mod data;
 pub mod event;
 pub mod glyphs;

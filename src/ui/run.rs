@@ -43,6 +43,9 @@ struct App<'a> {
     reader: Option<ReaderState>,
     requests: Sender<Request>,
     last: Option<Buffer>,
+    /// We stopped ourselves (Ctrl-Z, SIGTSTP) and have already taken the
+    /// terminal back; the SIGCONT that woke us needs nothing more.
+    resumed: bool,
 }
 
 fn term_error(e: std::io::Error) -> UserError {
@@ -75,6 +78,7 @@ pub fn run_dashboard(ctx: &Ctx, demo: bool) -> Result<()> {
         reader: None,
         requests: req_tx,
         last: None,
+        resumed: false,
     };
     if let Ok(size) = term.size() {
         app.st.size = (size.width, size.height);
@@ -153,8 +157,11 @@ impl App<'_> {
             Event::Signal(SIGHUP) | Event::InputClosed => return Ok(Some(Exit::HangUp)),
             Event::Signal(SIGTSTP) => vec![Command::Suspend],
             Event::Signal(SIGCONT) => {
-                self.last = None;
-                term.invalidate().map_err(term_error)?;
+                if !std::mem::take(&mut self.resumed) {
+                    // Stopped by someone else (SIGSTOP): take the terminal again.
+                    term.resume().map_err(term_error)?;
+                    self.last = None;
+                }
                 Vec::new()
             }
             Event::Signal(_) => return Ok(Some(Exit::Quit)),
@@ -182,6 +189,7 @@ impl App<'_> {
         let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
         term.resume().map_err(term_error)?;
         self.last = None;
+        self.resumed = true;
         Ok(())
     }
 

@@ -5,21 +5,23 @@
 use std::io::{BufWriter, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::cursor::{Hide, Show};
+use ratatui::crossterm::style::{Attribute, SetAttribute};
 use ratatui::crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate,
     EnterAlternateScreen, LeaveAlternateScreen,
 };
 use ratatui::crossterm::{execute, queue};
-use ratatui::layout::Size;
+use ratatui::layout::{Rect, Size};
 use ratatui::Terminal;
 
 /// Is the terminal in the dashboard's mode (so a panic must restore it)?
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
-type Backend = CrosstermBackend<BufWriter<Stdout>>;
+use super::backend::LeanBackend;
+
+type Backend = LeanBackend<BufWriter<Stdout>>;
 
 pub struct Term {
     terminal: Terminal<Backend>,
@@ -28,7 +30,13 @@ pub struct Term {
 /// Restores the terminal straight through stdout (the panic path).
 fn restore_direct() {
     let mut out = std::io::stdout();
-    let _ = execute!(out, EndSynchronizedUpdate, LeaveAlternateScreen, Show);
+    let _ = execute!(
+        out,
+        EndSynchronizedUpdate,
+        SetAttribute(Attribute::Reset),
+        LeaveAlternateScreen,
+        Show
+    );
     let _ = disable_raw_mode();
 }
 
@@ -55,7 +63,9 @@ impl Term {
             restore_direct();
             return Err(e);
         }
-        let terminal = match Terminal::new(CrosstermBackend::new(w)) {
+        let mut backend = LeanBackend::new(w);
+        backend.forget(true);
+        let terminal = match Terminal::new(backend) {
             Ok(t) => t,
             Err(e) => {
                 ACTIVE.store(false, Ordering::SeqCst);
@@ -73,7 +83,7 @@ impl Term {
     /// Sends one frame: only the cells that differ from the last frame, inside
     /// synchronized output, in one flush.
     pub fn draw(&mut self, frame: &Buffer, redraw: impl FnOnce(&mut Buffer)) -> std::io::Result<()> {
-        queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
+        queue!(self.terminal.backend_mut().writer_mut(), BeginSynchronizedUpdate)?;
         self.terminal.draw(|f| {
             let area = f.area();
             if area == frame.area {
@@ -83,13 +93,16 @@ impl Term {
                 redraw(f.buffer_mut());
             }
         })?;
-        queue!(self.terminal.backend_mut(), EndSynchronizedUpdate)?;
-        self.terminal.backend_mut().flush()
+        let w = self.terminal.backend_mut().writer_mut();
+        queue!(w, EndSynchronizedUpdate)?;
+        w.flush()
     }
 
-    /// Forgets what is on screen: the next frame is sent whole.
+    /// Forgets what is on screen: clears it, and the next frame is sent whole.
+    /// (Not `Terminal::clear`, which asks the terminal for its cursor position.)
     pub fn invalidate(&mut self) -> std::io::Result<()> {
-        self.terminal.clear()
+        let size = self.terminal.size()?;
+        self.terminal.resize(Rect::new(0, 0, size.width, size.height))
     }
 
     /// Gives the terminal back (suspend, exit).
@@ -97,8 +110,16 @@ impl Term {
         if !ACTIVE.swap(false, Ordering::SeqCst) {
             return Ok(());
         }
-        let w = self.terminal.backend_mut();
-        let r = queue!(w, EndSynchronizedUpdate, LeaveAlternateScreen, Show).and_then(|_| w.flush());
+        let w = self.terminal.backend_mut().writer_mut();
+        let r = queue!(
+            w,
+            EndSynchronizedUpdate,
+            SetAttribute(Attribute::Reset),
+            LeaveAlternateScreen,
+            Show
+        )
+        .and_then(|_| w.flush());
+        self.terminal.backend_mut().forget(false);
         let raw = disable_raw_mode();
         r.and(raw)
     }
@@ -107,9 +128,10 @@ impl Term {
     pub fn resume(&mut self) -> std::io::Result<()> {
         enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
-        let w = self.terminal.backend_mut();
+        let w = self.terminal.backend_mut().writer_mut();
         queue!(w, EnterAlternateScreen, Hide)?;
         w.flush()?;
+        self.terminal.backend_mut().forget(true);
         self.invalidate()
     }
 }

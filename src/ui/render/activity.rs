@@ -23,7 +23,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     let focused = r.focused(Panel::Activity);
     let inner = panel(r, area, buf, Panel::Activity.title(), focused, None);
     let Some(d) = r.data else {
-        draw_lines(inner, buf, &[Line::from(s("reading the database…", r.p.dim))]);
+        draw_lines(inner, buf, &[Line::from(s("reading the database...", r.p.dim))]);
         return;
     };
     let w = inner.width as usize;

@@ -151,7 +151,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
             return;
         }
         _ => {
-            draw_lines(inner, buf, &[Line::from(s("reading the block…", r.p.dim))]);
+            draw_lines(inner, buf, &[Line::from(s("reading the block...", r.p.dim))]);
             return;
         }
     };
@@ -182,7 +182,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     let mut lines = legend(r, w);
     if nrows == 0 || nslots == 0 {
         lines.push(Line::from(s(
-            "this block has no readable rows × slots; its vehicles are listed by consignment",
+            "this block has no readable rows and slots; its vehicles are listed by consignment",
             r.p.warn,
         )));
         draw_lines(inner, buf, &lines);

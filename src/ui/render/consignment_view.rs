@@ -47,7 +47,11 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
             return;
         }
         _ => {
-            draw_lines(inner, buf, &[Line::from(s("reading the consignment…", r.p.dim))]);
+            draw_lines(
+                inner,
+                buf,
+                &[Line::from(s("reading the consignment...", r.p.dim))],
+            );
             return;
         }
     };

@@ -127,7 +127,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     let focused = r.focused(Panel::Consignments);
     let Some(d) = r.data else {
         let inner = panel(r, area, buf, Panel::Consignments.title(), focused, None);
-        draw_lines(inner, buf, &[Line::from(s("reading the database…", r.p.dim))]);
+        draw_lines(inner, buf, &[Line::from(s("reading the database...", r.p.dim))]);
         return;
     };
     let f = &d.figures;

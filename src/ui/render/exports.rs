@@ -39,7 +39,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
         None,
     );
     let Some(d) = r.data else {
-        draw_lines(inner, buf, &[Line::from(s("reading the database…", r.p.dim))]);
+        draw_lines(inner, buf, &[Line::from(s("reading the database...", r.p.dim))]);
         return;
     };
     let e = &d.figures.exports;

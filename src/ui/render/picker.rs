@@ -40,7 +40,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
                     return;
                 }
                 _ => {
-                    draw_lines(inner, buf, &[Line::from(s("searching…", r.p.dim))]);
+                    draw_lines(inner, buf, &[Line::from(s("searching...", r.p.dim))]);
                     return;
                 }
             };

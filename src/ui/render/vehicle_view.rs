@@ -58,7 +58,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
             return;
         }
         _ => {
-            draw_lines(inner, buf, &[Line::from(s("reading the vehicle…", r.p.dim))]);
+            draw_lines(inner, buf, &[Line::from(s("reading the vehicle...", r.p.dim))]);
             return;
         }
     };

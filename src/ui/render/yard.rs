@@ -25,7 +25,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     let focused = r.focused(Panel::Yard);
     let inner = panel(r, area, buf, Panel::Yard.title(), focused, None);
     let Some(d) = r.data else {
-        draw_lines(inner, buf, &[Line::from(s("reading the database…", r.p.dim))]);
+        draw_lines(inner, buf, &[Line::from(s("reading the database...", r.p.dim))]);
         return;
     };
     let y = &d.figures.yard;

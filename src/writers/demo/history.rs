@@ -191,7 +191,7 @@ fn drafts(rng: &mut DemoRng, total: u64, nev: Option<u64>, f: f64, cap: u32, big
             1 => (0.35 * c, 0.7 * c),
             _ => (0.7 * c, c),
         };
-        let mut draw = rng::uniform(rng, lo, hi.max(lo)).round() as u64;
+        let mut draw = rng::uniform(rng, lo, hi.max(lo)).round().max(200.0) as u64;
         if rng::chance(rng, 0.04) {
             // Now and then a maker charters a whole ship.
             draw = rng::uniform(rng, 2.0 * c, 4.0 * c).min(f64::from(big)).round() as u64;
@@ -210,6 +210,8 @@ fn drafts(rng: &mut DemoRng, total: u64, nev: Option<u64>, f: f64, cap: u32, big
             ((units as f64 * share).round() as u64).min(units)
         };
         let (n_nev, n_non) = match (rem_nev, rem_non) {
+            // A maker without conventional models ships NEVs only.
+            (Some(rn), Some(_)) if spec.other.is_empty() => (units.min(rn), 0),
             (Some(rn), Some(rno)) => {
                 let mut n_nev = desired.min(rn);
                 let mut n_non = units - n_nev;

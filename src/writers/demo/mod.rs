@@ -37,6 +37,9 @@ use crate::writers::simulate::{simulate, SimOptions};
 use self::plan::Plan;
 use self::sink::Sink;
 
+pub use self::xiamen::{RECORD_NEV, RECORD_UNITS};
+pub use self::yard::MISPARKED_NEVS;
+
 /// The port of both stories.
 pub const PORT_NAME: &str = "Xiamen Port";
 pub const PORT_LOCODE: &str = "CNXMN";

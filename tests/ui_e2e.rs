@@ -157,6 +157,12 @@ fn a_committed_change_shows_within_a_second_and_q_restores_the_terminal() {
     s.wait_for("Pending consignments", 5.0);
     s.wait_for("Test Port (CNXMN)", 2.0);
     std::thread::sleep(Duration::from_millis(500));
+    // Idle: the clock shows minutes and "ago" moves in steps of ten seconds, so two
+    // quiet seconds send at most one small update.
+    let idle0 = s.bytes().len();
+    std::thread::sleep(Duration::from_secs(2));
+    let idle = s.bytes().len() - idle0;
+    assert!(idle <= 120, "{idle} bytes in two idle seconds");
     let before = s.bytes().len();
     // Another process commits a change.
     let w = rusqlite::Connection::open(&s.db).unwrap();

@@ -255,3 +255,39 @@ fn paused_reads_nothing_until_resumed() {
         d.events.iter().any(|e| e.kind == "while_paused")
     });
 }
+
+#[test]
+fn a_search_runs_once_not_on_every_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("yard.db");
+    make_db(&path, "Xiamen Port");
+    let h = start(&path);
+    h.data(5.0, "first data", |_| true);
+    h.req
+        .send(Request::Detail(3, DetailRequest::Search("123456".into())))
+        .unwrap();
+    let hits = h.wait(2.0, "search results", |m| match m {
+        ReaderMsg::Detail(d) if d.seq == 3 => match &d.body {
+            yardtop::ui::data::DetailBody::Search(r) => Some(r.hits.len()),
+            _ => None,
+        },
+        _ => None,
+    });
+    assert_eq!(hits, 1);
+    writer(&path)
+        .execute(
+            "INSERT INTO events(at, kind) VALUES ('2026-11-26T09:00:00Z', 'after_search')",
+            [],
+        )
+        .unwrap();
+    let end = Instant::now() + Duration::from_millis(1000);
+    let mut saw_data = false;
+    while let Ok(ev) = h.rx.recv_timeout(end.saturating_duration_since(Instant::now())) {
+        match ev {
+            Event::Reader(ReaderMsg::Data(_)) => saw_data = true,
+            Event::Reader(ReaderMsg::Detail(d)) => panic!("search re-run: {:?}", d.seq),
+            _ => {}
+        }
+    }
+    assert!(saw_data);
+}

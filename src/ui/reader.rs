@@ -271,7 +271,7 @@ impl Reader {
         let recovering = !matches!(self.state, Some(ReaderState::Live { .. }));
         let stale = !self.paused && self.last_refresh.elapsed() >= RECOMPUTE;
         if (changed && !self.paused) || force || first || recovering || stale {
-            self.refresh(dv, first, changed)
+            self.refresh(dv, first, changed, detail_only)
         } else if detail_only {
             self.refresh_detail()
         } else {
@@ -284,13 +284,18 @@ impl Reader {
     }
 
     /// A full refresh in one read transaction.
-    fn refresh(&mut self, dv: i64, first: bool, changed: bool) -> bool {
+    fn refresh(&mut self, dv: i64, first: bool, changed: bool, new_detail: bool) -> bool {
         let Some(conn) = self.conn.as_ref() else {
             return true;
         };
         let now = self.now();
         self.last_refresh = Instant::now();
-        let detail_req = self.detail.clone();
+        // Drill-downs stay live; a search (a bounded full scan) runs once, not on
+        // every change.
+        let detail_req = self
+            .detail
+            .clone()
+            .filter(|(_, r)| new_detail || !matches!(r, DetailRequest::Search(_)));
         let result = load_dash_data_with(conn, now, |tx| match &detail_req {
             Some((seq, req)) => run_detail(tx, *seq, req).map(Some),
             None => Ok(None),

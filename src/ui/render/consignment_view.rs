@@ -121,10 +121,14 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     cut.push(s(
         format!(
             "{sep}planned {}{sep}{} vehicles",
-            info.planned
-                .as_deref()
-                .map(text::db)
-                .unwrap_or_else(|| r.g.none.into()),
+            match info.planned.as_deref() {
+                Some(p) => p
+                    .trim()
+                    .parse::<u64>()
+                    .map(text::thousands)
+                    .unwrap_or_else(|_| text::db(p)),
+                None => r.g.none.into(),
+            },
             text::thousands(info.vehicles)
         ),
         r.p.text,

@@ -132,6 +132,13 @@ impl App<'_> {
             if let Some(exit) = self.handle(ev, term)? {
                 return Ok(exit);
             }
+            // Take everything already queued (data and the state that follows it,
+            // a burst of keys) before drawing once.
+            while let Ok(ev) = rx.try_recv() {
+                if let Some(exit) = self.handle(ev, term)? {
+                    return Ok(exit);
+                }
+            }
             dirty = true;
         }
     }

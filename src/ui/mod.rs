@@ -13,6 +13,7 @@ pub mod event;
 pub mod glyphs;
 pub mod input;
 pub mod keys;
+pub mod nav;
 pub mod reader;
 pub mod render;
 pub mod run;

@@ -42,7 +42,7 @@ impl Sim<'_> {
         if !self.m.blocks.is_empty() {
             return Ok(());
         }
-        let done = self.write(|tx| {
+        let done = self.write(|tx, _| {
             let mut stmt = tx.prepare_cached(
                 "INSERT OR IGNORE INTO yard_blocks(code, zone, rows, slots_per_row) VALUES (?1, ?2, ?3, ?4)",
             )?;
@@ -132,8 +132,7 @@ impl Sim<'_> {
         } else {
             CallStatus::Expected
         };
-        let (_, at) = now();
-        let done = self.write(|tx| {
+        let done = self.write(|tx, at| {
             // A vessel not on another call, or a new one.
             let idle: Vec<(i64, String)> = {
                 let mut stmt = tx.prepare_cached(
@@ -205,7 +204,7 @@ impl Sim<'_> {
                     made.len()
                 )
             };
-            event(tx, &at, None, if alongside { "berth" } else { "call" }, &detail)?;
+            event(tx, at, None, if alongside { "berth" } else { "call" }, &detail)?;
             Ok(Some((call_id, name, made)))
         })?;
         let Some((call_id, vessel, made)) = done else {
@@ -278,9 +277,8 @@ impl Sim<'_> {
             return Ok(());
         };
         let berth = self.free_berth();
-        let (_, at) = now();
         let detail = format!("{} {} alongside berth {berth}", call.vessel, call.voyage);
-        let done = self.write(|tx| {
+        let done = self.write(|tx, at| {
             let n = tx
                 .prepare_cached(
                     "UPDATE vessel_calls SET status = 'alongside', berth = ?2 WHERE id = ?1 AND status = 'expected'",
@@ -289,7 +287,7 @@ impl Sim<'_> {
             if n != 1 {
                 return Ok(None);
             }
-            event(tx, &at, None, "berth", &detail)?;
+            event(tx, at, None, "berth", &detail)?;
             Ok(Some(()))
         })?;
         if done.is_some() {
@@ -318,7 +316,7 @@ impl Sim<'_> {
             .take(4)
             .collect();
         for id in done {
-            let closed = self.write(|tx| {
+            let closed = self.write(|tx, _| {
                 tx.prepare_cached(
                     "UPDATE consignments SET status = 'closed' WHERE id = ?1 AND status IN ('open', 'loading')",
                 )?
@@ -351,8 +349,7 @@ impl Sim<'_> {
             if self.stop.load(std::sync::atomic::Ordering::Relaxed) {
                 return Ok(());
             }
-            let (_, at) = now();
-            let moved = self.write(|tx| {
+            let moved = self.write(|tx, at| {
                 let n = tx
                     .prepare_cached(
                         "UPDATE vehicles SET status = 'departed', updated_at = ?1
@@ -370,14 +367,13 @@ impl Sim<'_> {
                 break;
             }
         }
-        let (_, at) = now();
         let detail = format!(
             "{} {} sailed from berth {} with {departed} vehicles",
             call.vessel,
             call.voyage,
             call.berth.as_deref().unwrap_or("-")
         );
-        let done = self.write(|tx| {
+        let done = self.write(|tx, at| {
             let n = tx
                 .prepare_cached(
                     "UPDATE vessel_calls SET status = 'departed', etd = ?2 WHERE id = ?1 AND status = 'alongside'",
@@ -390,7 +386,7 @@ impl Sim<'_> {
                 "UPDATE consignments SET status = 'closed' WHERE call_id = ?1 AND status IN ('open', 'loading')",
             )?
             .execute([call.id])?;
-            event(tx, &at, None, "depart", &detail)?;
+            event(tx, at, None, "depart", &detail)?;
             Ok(Some(()))
         })?;
         if done.is_some() {

@@ -7,7 +7,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::catalog;
 use super::model::Veh;
-use super::sim::{event, now, Sim};
+use super::sim::{event, Sim};
 use crate::db::value;
 use crate::model::{CallStatus, Powertrain, VehicleStatus, Zone};
 
@@ -128,8 +128,7 @@ impl Sim<'_> {
             .map(|p| format!("'{p}'"))
             .collect::<Vec<_>>()
             .join(",");
-        let (_, at) = now();
-        let done = self.write(|tx| {
+        let done = self.write(|tx, at| {
             let mut arrived = Vec::new();
             let mut exhausted = false;
             for p in &plan {
@@ -166,7 +165,7 @@ impl Sim<'_> {
                             exhausted = true;
                             continue;
                         }
-                        event(tx, &at, Some(&vin), "gate_in", &detail)?;
+                        event(tx, at, Some(&vin), "gate_in", &detail)?;
                         arrived.push(Arrived {
                             vin,
                             powertrain,
@@ -192,7 +191,7 @@ impl Sim<'_> {
                                  VALUES (?1, ?2, ?3, ?4, ?5, 'gated_in', ?6, ?6)",
                             )?
                             .execute(params![vin, make, model, powertrain.as_str(), cons_id, at])?;
-                            event(tx, &at, Some(vin), "gate_in", &detail)?;
+                            event(tx, at, Some(vin), "gate_in", &detail)?;
                             arrived.push(Arrived {
                                 vin: vin.clone(),
                                 powertrain: *powertrain,

@@ -56,7 +56,7 @@ impl Sim<'_> {
         let Some(v) = self.m.vehicles.get(&vin).cloned() else {
             return Ok(0);
         };
-        let (now_t, at) = now();
+        let (now_t, _) = now();
         let mut reading = None;
         if v.powertrain.is_nev() {
             let ok = soc::trusted(v.soc, v.soc_at, now_t, &self.soc)
@@ -98,7 +98,7 @@ impl Sim<'_> {
                     .unwrap_or_default()
             )
         };
-        let done = self.write(|tx| {
+        let done = self.write(|tx, at| {
             let mut n = 0u64;
             if let Some(r) = reading {
                 let c = tx
@@ -110,11 +110,11 @@ impl Sim<'_> {
                 if c != 1 {
                     return Ok(None);
                 }
-                event(tx, &at, Some(&vin), "soc_check", &format!("SoC {r:.0}%"))?;
+                event(tx, at, Some(&vin), "soc_check", &format!("SoC {r:.0}%"))?;
                 n += 1;
             }
             if over {
-                if !hold_vehicle(tx, &vin, HoldReason::Battery, target.as_ref(), &at, &detail)? {
+                if !hold_vehicle(tx, &vin, HoldReason::Battery, target.as_ref(), at, &detail)? {
                     return Ok(None);
                 }
                 n += 1;
@@ -136,7 +136,7 @@ impl Sim<'_> {
                 if c != 1 {
                     return Ok(None);
                 }
-                event(tx, &at, Some(&vin), "stage", &detail)?;
+                event(tx, at, Some(&vin), "stage", &detail)?;
                 n += 1;
             }
             Ok(Some(n))
@@ -187,7 +187,7 @@ impl Sim<'_> {
         let Some(v) = self.m.vehicles.get(&vin).cloned() else {
             return Ok((0, false));
         };
-        let (now_t, at) = now();
+        let (now_t, _) = now();
         let fit = !v.powertrain.is_nev()
             || (soc::trusted(v.soc, v.soc_at, now_t, &self.soc)
                 && v.soc
@@ -201,7 +201,7 @@ impl Sim<'_> {
             .get(&call)
             .map(|c| format!("onto {} {}", c.vessel, c.voyage))
             .unwrap_or_default();
-        let done = self.write(|tx| {
+        let done = self.write(|tx, at| {
             let n = tx
                 .prepare_cached(
                     "UPDATE vehicles SET status = 'loaded', loaded_at = ?2, updated_at = ?2,
@@ -216,7 +216,7 @@ impl Sim<'_> {
                 "UPDATE consignments SET status = 'loading' WHERE id = ?1 AND status = 'open'",
             )?
             .execute([cons_id])?;
-            event(tx, &at, Some(&vin), "load", &vessel)?;
+            event(tx, at, Some(&vin), "load", &vessel)?;
             Ok(Some(()))
         })?;
         if done.is_none() {
@@ -236,14 +236,14 @@ impl Sim<'_> {
     /// into the band (discharged or charged) before it may be loaded; a staged
     /// vehicle never goes back to hold.
     fn recheck_staged(&mut self, vin: &str, prev: Option<f64>) -> crate::error::Result<u64> {
-        let (now_t, at) = now();
+        let (now_t, _) = now();
         let r = soc::in_band(&mut self.rng, &self.soc);
         let detail = match prev {
             Some(p) if soc::over(p, &self.soc) => format!("SoC {r:.0}% after discharge"),
             Some(p) if soc::under(p, &self.soc) => format!("SoC {r:.0}% after charge"),
             _ => format!("SoC {r:.0}%"),
         };
-        let done = self.write(|tx| {
+        let done = self.write(|tx, at| {
             let n = tx
                 .prepare_cached(
                     "UPDATE vehicles SET soc_pct = ?2, soc_checked_at = ?3, updated_at = ?3
@@ -253,7 +253,7 @@ impl Sim<'_> {
             if n != 1 {
                 return Ok(None);
             }
-            event(tx, &at, Some(vin), "soc_check", &detail)?;
+            event(tx, at, Some(vin), "soc_check", &detail)?;
             Ok(Some(()))
         })?;
         if done.is_none() {

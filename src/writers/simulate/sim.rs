@@ -104,7 +104,7 @@ impl<'a> Sim<'a> {
     /// Runs one write transaction; Some when it committed.
     pub fn write<T>(
         &mut self,
-        body: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<Option<T>>,
+        body: impl FnOnce(&Transaction<'_>, &str) -> rusqlite::Result<Option<T>>,
     ) -> Result<Option<T>> {
         match self.w.write(self.stop, self.opts.verbose, body)? {
             Wrote::Committed(v) => {

@@ -30,8 +30,7 @@ impl Sim<'_> {
         };
         let t = self.target(pos);
         let detail = self.pos_text(Some(pos));
-        let (_, at) = now();
-        let done = self.write(|tx| {
+        let done = self.write(|tx, at| {
             if !t.still_free(tx, false)? {
                 return Ok(None);
             }
@@ -44,7 +43,7 @@ impl Sim<'_> {
             if n != 1 {
                 return Ok(None);
             }
-            event(tx, &at, Some(&vin), "park", &detail)?;
+            event(tx, at, Some(&vin), "park", &detail)?;
             Ok(Some(()))
         })?;
         if done.is_none() {
@@ -62,7 +61,7 @@ impl Sim<'_> {
     /// The oldest of a few sampled readings goes first, as a yard works through
     /// its list.
     pub(super) fn soc_check(&mut self) -> crate::error::Result<u64> {
-        let (now_t, at) = now();
+        let (now_t, _) = now();
         let mut best: Option<(String, Option<chrono::DateTime<chrono::Utc>>)> = None;
         for _ in 0..6 {
             let pick = match self.rng.random_range(0..10) {
@@ -106,7 +105,7 @@ impl Sim<'_> {
         );
         let target = to.map(|p| self.target(p));
         let status = v.status.as_str();
-        let done = self.write(|tx| {
+        let done = self.write(|tx, at| {
             let n = tx
                 .prepare_cached(
                     "UPDATE vehicles SET soc_pct = ?2, soc_checked_at = ?3, updated_at = ?3
@@ -116,8 +115,8 @@ impl Sim<'_> {
             if n != 1 {
                 return Ok(None);
             }
-            event(tx, &at, Some(&vin), "soc_check", &format!("SoC {reading:.0}%"))?;
-            if hold && !hold_vehicle(tx, &vin, HoldReason::Battery, target.as_ref(), &at, &hold_detail)? {
+            event(tx, at, Some(&vin), "soc_check", &format!("SoC {reading:.0}%"))?;
+            if hold && !hold_vehicle(tx, &vin, HoldReason::Battery, target.as_ref(), at, &hold_detail)? {
                 return Ok(None);
             }
             Ok(Some(()))
@@ -182,9 +181,9 @@ impl Sim<'_> {
             None => why.to_string(),
         };
         let target = to.map(|p| self.target(p));
-        let (_, at) = now();
-        let done = self
-            .write(|tx| Ok(hold_vehicle(tx, &vin, reason, target.as_ref(), &at, &detail)?.then_some(())))?;
+        let done = self.write(|tx, at| {
+            Ok(hold_vehicle(tx, &vin, reason, target.as_ref(), at, &detail)?.then_some(()))
+        })?;
         if done.is_none() {
             return Ok(0);
         }
@@ -244,8 +243,8 @@ impl Sim<'_> {
             None => why,
         };
         let target = back.map(|p| self.target(p));
-        let (now_t, at) = now();
-        let done = self.write(|tx| {
+        let (now_t, _) = now();
+        let done = self.write(|tx, at| {
             if let Some(t) = &target {
                 if !t.still_free(tx, false)? {
                     return Ok(None);
@@ -265,7 +264,7 @@ impl Sim<'_> {
             if n != 1 {
                 return Ok(None);
             }
-            event(tx, &at, Some(&vin), "release", &detail)?;
+            event(tx, at, Some(&vin), "release", &detail)?;
             Ok(Some(()))
         })?;
         if done.is_none() {
@@ -299,8 +298,7 @@ impl Sim<'_> {
         };
         let t = self.target(to);
         let detail = format!("{} → {}", self.pos_text(Some(from)), self.pos_text(Some(to)));
-        let (_, at) = now();
-        let done = self.write(|tx| {
+        let done = self.write(|tx, at| {
             if !t.still_free(tx, false)? {
                 return Ok(None);
             }
@@ -313,7 +311,7 @@ impl Sim<'_> {
             if n != 1 {
                 return Ok(None);
             }
-            event(tx, &at, Some(&vin), "move", &detail)?;
+            event(tx, at, Some(&vin), "move", &detail)?;
             Ok(Some(()))
         })?;
         if done.is_none() {

@@ -132,13 +132,14 @@ impl Writer {
         &self.path
     }
 
-    /// Runs `body` in one write transaction. `body` returns `Ok(None)` when it
-    /// finds its preconditions broken: the transaction is rolled back.
+    /// Runs `body` in one write transaction, giving it the time to write (now,
+    /// UTC). `body` returns `Ok(None)` when it finds its preconditions broken:
+    /// the transaction is rolled back.
     pub fn write<T>(
         &mut self,
         stop: &AtomicBool,
         verbose: bool,
-        body: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<Option<T>>,
+        body: impl FnOnce(&Transaction<'_>, &str) -> rusqlite::Result<Option<T>>,
     ) -> Result<Wrote<T>> {
         let waiting = Instant::now();
         let mut told = false;
@@ -165,7 +166,10 @@ impl Writer {
             }
         };
         let started = Instant::now();
-        let outcome = body(&tx);
+        // Stamped once the lock is ours: a long wait must not date the events in
+        // the past.
+        let at = crate::time::fmt_utc(chrono::Utc::now());
+        let outcome = body(&tx, &at);
         let result = match outcome {
             Ok(Some(v)) => tx.commit().map(|_| Some(v)),
             Ok(None) => {

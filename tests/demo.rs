@@ -118,12 +118,12 @@ fn same_seed_and_now_give_the_same_database() {
 
 #[test]
 fn another_seed_or_now_gives_another_database() {
-    let a = built("seed-a", Story::Today, Scale::Vehicles(3000), 1, now());
-    let b = built("seed-b", Story::Today, Scale::Vehicles(3000), 2, now());
+    let a = built("seed-a", Story::Today, Scale::Vehicles(5000), 1, now());
+    let b = built("seed-b", Story::Today, Scale::Vehicles(5000), 2, now());
     let c = built(
         "seed-c",
         Story::Today,
-        Scale::Vehicles(3000),
+        Scale::Vehicles(5000),
         1,
         now() + Duration::hours(1),
     );
@@ -232,13 +232,12 @@ fn the_yard_keeps_its_rules() {
         "SELECT count(*) FROM yard_blocks WHERE substr(code, 1, 1) <> CASE zone WHEN 'nev' THEN 'N' WHEN 'ice' THEN 'I' WHEN 'staging' THEN 'S' WHEN 'inspection' THEN 'X' WHEN 'quarantine' THEN 'Q' END",
     );
     assert_eq!(codes, 0);
-    // NEVs never in an ICE block but for the demo's deliberate ones; conventional
-    // cars never in an NEV block.
+    // NEVs never in an ICE block, conventional cars never in an NEV block.
     let nev_in_ice = int(
         &conn,
         &format!("SELECT count(*) FROM vehicles v JOIN yard_blocks b ON b.code = v.block WHERE b.zone = 'ice' AND v.{nev}"),
     );
-    assert_eq!(nev_in_ice as usize, demo::MISPARKED_NEVS);
+    assert_eq!(nev_in_ice, 0);
     let ice_in_nev = int(
         &conn,
         &format!("SELECT count(*) FROM vehicles v JOIN yard_blocks b ON b.code = v.block WHERE b.zone = 'nev' AND NOT v.{nev}"),
@@ -556,18 +555,34 @@ fn run(cmd: &mut Command) -> Output {
 }
 
 #[test]
+fn yardtop_check_finds_nothing_wrong_with_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(yardtop(dir.path())
+        .arg("--db")
+        .arg(small())
+        .args(["--now", NOW, "check"]));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn no_tui_prints_only_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("d.db");
     let out = run(yardtop(dir.path())
         .arg("--db")
         .arg(&db)
-        .args(["--now", NOW, "demo", "--no-tui", "--scale", "3000"]));
+        .args(["--now", NOW, "demo", "--no-tui", "--scale", "5000"]));
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), format!("{}\n", db.display()));
     assert!(out.stderr.is_empty(), "stderr: {}", text(&out.stderr));
     let conn = open(&db);
-    assert_eq!(int(&conn, "SELECT count(*) FROM vehicles"), 3000);
+    assert_eq!(int(&conn, "SELECT count(*) FROM vehicles"), 5000);
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
     assert_eq!(int(&conn, "PRAGMA user_version"), 1);
@@ -581,7 +596,7 @@ fn an_existing_database_given_with_db_is_never_overwritten() {
     let out = run(yardtop(dir.path())
         .arg("--db")
         .arg(&db)
-        .args(["demo", "--no-tui", "--scale", "3000"]));
+        .args(["demo", "--no-tui", "--scale", "5000"]));
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("already exists"),
@@ -599,14 +614,14 @@ fn the_default_demo_file_is_replaced_on_every_run() {
     let mut paths = Vec::new();
     for seed in ["1", "2"] {
         let out = run(yardtop(dir.path()).args([
-            "--now", NOW, "demo", "--no-tui", "--scale", "2500", "--seed", seed,
+            "--now", NOW, "demo", "--no-tui", "--scale", "5000", "--seed", seed,
         ]));
         assert!(out.status.success(), "{}", text(&out.stderr));
         paths.push(text(&out.stdout));
     }
     assert_eq!(paths[0], format!("{}\n", expected.display()));
     assert_eq!(paths[0], paths[1]);
-    assert_eq!(int(&open(&expected), "SELECT count(*) FROM vehicles"), 2500);
+    assert_eq!(int(&open(&expected), "SELECT count(*) FROM vehicles"), 5000);
 }
 
 #[test]

@@ -247,7 +247,8 @@ pub fn pick_make(rng: &mut DemoRng, f: f64, no_nev: bool, only_nev: bool) -> usi
     let weights: Vec<f64> = MAKES
         .iter()
         .map(|m| {
-            let ok = !(no_nev && m.other.is_empty()) && !(only_nev && !m.other.is_empty());
+            let pure = m.other.is_empty();
+            let ok = if pure { !no_nev } else { !only_nev };
             if ok {
                 m.weight_at(f)
             } else {
@@ -334,7 +335,7 @@ pub fn write(
         };
         let gate = c.cutoff - dwell - rng::int(rng, 0, 20 * MINUTE);
         let year = chrono::Datelike::year(&local_date(&plan.tz, gate));
-        let code = mi as usize + if nev { 0 } else { 50 };
+        let code = mi + if nev { 0 } else { 50 };
         let vin = vins.next(c.make, code, year, rng::int(rng, 0, 32) as u8)?;
         let park = gate + rng::int(rng, 8, 45) * MINUTE;
         let stage = (loaded - rng::int(rng, 30 * MINUTE, 5 * HOUR)).max(park + 30 * MINUTE);
@@ -362,7 +363,8 @@ pub fn write(
         }
         if events {
             let gate_no = rng::int(rng, 1, 6) as u8;
-            sink.event(gate, &vin, Kind::GateIn, Detail::Gate(gate_no));
+            let truck = rng::int(rng, 0, i64::from(u32::MAX)) as u32;
+            sink.event(gate, &vin, Kind::GateIn, Detail::Gate(gate_no, truck));
             let zone = if nev { Zone::Nev } else { Zone::Ice };
             let home = yard.random_place(rng, zone);
             sink.event(park, &vin, Kind::Park, Detail::At(home));

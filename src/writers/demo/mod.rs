@@ -38,7 +38,6 @@ use self::plan::Plan;
 use self::sink::Sink;
 
 pub use self::xiamen::{RECORD_NEV, RECORD_UNITS};
-pub use self::yard::MISPARKED_NEVS;
 
 /// The port of both stories.
 pub const PORT_NAME: &str = "Xiamen Port";
@@ -47,7 +46,7 @@ pub const PORT_TZ: &str = "Asia/Shanghai";
 
 /// Largest `--scale N`: VIN serials and memory stay comfortable below it.
 pub const MAX_VEHICLES: u64 = 5_000_000;
-pub const MIN_VEHICLES: u64 = 2_000;
+pub const MIN_VEHICLES: u64 = 5_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Story {

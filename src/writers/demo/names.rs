@@ -396,6 +396,25 @@ pub fn hold_detail(reason: HoldReason, variant: usize, soc: Option<f64>) -> Stri
     words[variant % words.len()].to_string()
 }
 
+/// A Chinese truck plate, e.g. `闽D·5K2T1`: the province's character (wide on a
+/// terminal, which the dashboard must keep aligned), the city's letter, five
+/// letters or digits. `n` picks one.
+pub fn truck_plate(n: u32) -> String {
+    const PROVINCES: [char; 8] = ['闽', '粤', '浙', '赣', '苏', '沪', '鲁', '皖'];
+    const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let mut n = n as usize;
+    let province = PROVINCES[n % PROVINCES.len()];
+    n /= PROVINCES.len();
+    let city = (b'A' + (n % 8) as u8) as char;
+    n /= 8;
+    let mut plate = format!("{province}{city}\u{b7}");
+    for _ in 0..5 {
+        plate.push(CHARS[n % CHARS.len()] as char);
+        n /= CHARS.len();
+    }
+    plate
+}
+
 pub fn release_detail(reason: HoldReason) -> String {
     format!("released: {}", reason.as_str())
 }

@@ -51,7 +51,8 @@ impl Kind {
 /// An event's detail, kept compact until it is written.
 #[derive(Debug, Clone, Copy)]
 pub enum Detail {
-    Gate(u8),
+    /// Gate number and the truck's plate (see `names::truck_plate`).
+    Gate(u8, u32),
     At(Place),
     To(Place),
     Soc(u8),
@@ -235,7 +236,7 @@ impl<'c> Sink<'c> {
 
     fn detail(&self, d: &Detail) -> String {
         match d {
-            Detail::Gate(g) => format!("gate {g}"),
+            Detail::Gate(g, truck) => format!("gate {g}, truck {}", names::truck_plate(*truck)),
             Detail::At(p) => self.place(p),
             Detail::To(p) => format!("to {}", self.place(p)),
             Detail::Soc(pct) => format!("SoC {pct}%"),
@@ -243,7 +244,14 @@ impl<'c> Sink<'c> {
                 names::hold_detail(*reason, *variant as usize, soc.map(f64::from))
             }
             Detail::Release(reason) => names::release_detail(*reason),
-            Detail::Load(call) => self.call_labels.get(*call as usize).cloned().unwrap_or_default(),
+            Detail::Load(call) => {
+                let label = self
+                    .call_labels
+                    .get(*call as usize)
+                    .map(String::as_str)
+                    .unwrap_or("?");
+                format!("onto {label}")
+            }
             Detail::Depart(call, dest) => {
                 let label = self
                     .call_labels

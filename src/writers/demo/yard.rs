@@ -20,10 +20,6 @@ pub struct YardPlan {
     pub vehicles: Vec<YardVehicle>,
 }
 
-/// NEVs deliberately parked in an ICE block, so the dashboard's alert has
-/// something to show.
-pub const MISPARKED_NEVS: usize = 2;
-
 /// The longest a vehicle now in the yard has been there.
 pub const MAX_DWELL: i64 = 50 * DAY;
 
@@ -145,7 +141,6 @@ pub fn plan(rng: &mut DemoRng, now: i64, in_yard: usize, consignments: usize) ->
         let v = unassigned_vehicle(rng, now);
         out.vehicles.push(v);
     }
-    misparks(&mut out.vehicles);
     every_hold_reason(rng, &mut out.vehicles, now);
     out
 }
@@ -420,20 +415,6 @@ fn nev_soc(rng: &mut DemoRng, v: &YardVehicle, now: i64, over: f64, stale: f64) 
         Soc::None
     } else {
         Soc::Fresh(pct)
-    }
-}
-
-fn misparks(vehicles: &mut [YardVehicle]) {
-    let mut left = MISPARKED_NEVS;
-    for v in vehicles.iter_mut().rev() {
-        if left == 0 {
-            break;
-        }
-        if v.cons.is_none() && v.status == VehicleStatus::Parked && v.zone == Some(Zone::Nev) {
-            v.zone = Some(Zone::Ice);
-            v.home = Zone::Ice;
-            left -= 1;
-        }
     }
 }
 

@@ -60,7 +60,11 @@ fn write_one(
         sink.event(at, &vin, kind, detail);
     };
     if let Some(gate) = v.gate_in {
-        ev(sink, gate, Kind::GateIn, Detail::Gate(rng::int(rng, 1, 6) as u8));
+        let (gate_no, truck) = (
+            rng::int(rng, 1, 6) as u8,
+            rng::int(rng, 0, i64::from(u32::MAX)) as u32,
+        );
+        ev(sink, gate, Kind::GateIn, Detail::Gate(gate_no, truck));
     }
     let mut soc_at = None;
     let mut soc_pct = None;
@@ -112,9 +116,9 @@ fn write_one(
                 Detail::Hold(reason, rng::int(rng, 0, 9) as u8, soc),
             );
             if let Some(p) = v.place.filter(|_| v.zone != Some(v.home)) {
-                let moved = (at + rng::int(rng, 10, 60) * MINUTE)
-                    .min(now - MINUTE)
-                    .max(at + 1);
+                // Moved within the hour, and before now however recent the hold.
+                let delay = rng::int(rng, 10 * MINUTE, HOUR).min((now - at) * 9 / 10);
+                let moved = at + delay.max(1);
                 ev(sink, moved, Kind::Move, Detail::To(p));
             }
         } else if v.status == VehicleStatus::Parked && v.zone != Some(v.home) {

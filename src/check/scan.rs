@@ -261,15 +261,14 @@ impl<'a> Scan<'a> {
 
     fn vehicle(&mut self, row: &Row<'_>, no: u64) {
         let vin = proper_text(row, 0);
-        let label = format!(
-            "vehicle {}",
-            vin.as_deref()
-                .map_or_else(|| show(row, 0), crate::sanitize::clean)
-        );
+        let label = match vin.as_deref() {
+            Some(v) => format!("vehicle {}", crate::sanitize::clean(v)),
+            None => format!("vehicle with VIN {}", show(row, 0)),
+        };
         match vin.as_deref().map(validate::vin) {
-            None => self.report.hit(Kind::BadVin, no, || {
-                format!("{label}: the VIN is not text ({})", show(row, 0))
-            }),
+            None => self
+                .report
+                .hit(Kind::BadVin, no, || format!("{label}: not a readable VIN")),
             Some(VinVerdict::Valid) => {}
             Some(VinVerdict::CheckDigitWarning(why)) => self.report.warn_vin(|| format!("{label}: {why}")),
             Some(VinVerdict::Invalid(why)) => self.report.hit(Kind::BadVin, no, || {

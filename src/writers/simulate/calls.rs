@@ -17,7 +17,7 @@ const BERTHS: [&str; 3] = ["B3", "B4", "B5"];
 /// Calls kept announced ahead of those alongside.
 const CALLS_AHEAD: usize = 2;
 /// Vehicles moved to departed per transaction when a vessel sails.
-const DEPART_BATCH: i64 = 100;
+const DEPART_BATCH: i64 = 50;
 
 /// The yard laid out on an empty database: (code, zone, rows, slots per row).
 const LAYOUT: &[(&str, Zone, i64, i64)] = &[
@@ -66,9 +66,15 @@ impl Sim<'_> {
     pub(super) fn housekeeping(&mut self) -> crate::error::Result<u64> {
         let before = self.events;
         let (now_t, _) = now();
-        if self.m.total_calls == 0 {
-            // An empty yard: one vessel already alongside so that loading starts,
-            // and the next ones announced.
+        let scheduled = self
+            .m
+            .calls
+            .values()
+            .any(|c| c.status == CallStatus::Alongside || c.eta.is_some());
+        if !scheduled {
+            // No vessel alongside or due (an empty database, only history, or
+            // calls without an ETA): one vessel already alongside so that
+            // loading starts, and the next ones announced.
             self.announce(now_t, true)?;
         }
         self.berth_due(now_t)?;
@@ -79,7 +85,7 @@ impl Sim<'_> {
                 .m
                 .calls
                 .values()
-                .filter(|c| c.status == CallStatus::Expected)
+                .filter(|c| c.status == CallStatus::Expected && c.eta.is_some())
                 .count();
             if ahead >= CALLS_AHEAD {
                 break;
@@ -210,7 +216,6 @@ impl Sim<'_> {
         let Some((call_id, vessel, made)) = done else {
             return Ok(());
         };
-        self.m.total_calls += 1;
         self.m.calls.insert(
             call_id,
             Call {

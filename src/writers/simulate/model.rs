@@ -150,8 +150,6 @@ pub(super) struct Model {
     pub staged: Pool,
     pub parked_by_cons: HashMap<i64, Pool>,
     pub staged_by_cons: HashMap<i64, Pool>,
-    /// Every call ever recorded (0: an empty database to set up).
-    pub total_calls: i64,
     /// Vehicles in the yard the simulator leaves alone (unknown powertrain or
     /// status, unreadable VIN): they still take their slots.
     pub untouchable: i64,
@@ -193,7 +191,6 @@ impl Model {
     }
 
     fn load_calls(&mut self, conn: &Connection) -> rusqlite::Result<()> {
-        self.total_calls = conn.query_row("SELECT count(*) FROM vessel_calls", [], |r| r.get(0))?;
         let mut stmt = conn.prepare(
             "SELECT c.id, v.name, c.voyage, c.berth, c.eta, c.status
              FROM vessel_calls c LEFT JOIN vessels v ON v.imo = c.imo

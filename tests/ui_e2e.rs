@@ -174,9 +174,11 @@ fn a_committed_change_shows_within_a_second_and_q_restores_the_terminal() {
     .unwrap();
     s.wait_for("SoC 44 percent", 1.0);
     let took = t0.elapsed();
+    eprintln!("a committed change showed after {took:?}");
     assert!(took < Duration::from_secs(1), "{took:?}");
     std::thread::sleep(Duration::from_millis(300));
     let change = s.bytes().len() - before;
+    eprintln!("idle: {idle} bytes in 2 s; one change: {change} bytes");
     assert!(change <= 2048, "one change wrote {change} bytes");
     s.keys("q");
     let st = s.exit_within(2.0);
@@ -327,4 +329,74 @@ fn no_terminal_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("needs a terminal"), "{err}");
+}
+
+/// Run in a pty by `a_panic_restores_the_terminal_first`, not on its own.
+#[test]
+#[ignore]
+fn panic_child() {
+    if std::env::var_os("YARDTOP_PANIC_CHILD").is_none() {
+        return;
+    }
+    yardtop::sanitize_panics();
+    yardtop::ui::terminal::install_panic_hook();
+    let _term = yardtop::ui::terminal::Term::start().unwrap();
+    panic!("boom");
+}
+
+#[test]
+fn a_panic_restores_the_terminal_first() {
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(std::env::current_exe().unwrap());
+    cmd.args([
+        "panic_child",
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
+    cmd.env("YARDTOP_PANIC_CHILD", "1");
+    cmd.env("RUST_BACKTRACE", "1");
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let out2 = out.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            out2.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let t0 = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "the panicking child hangs"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let bytes = out.lock().unwrap().clone();
+    let text = String::from_utf8_lossy(&bytes);
+    let entered = text
+        .find("\x1b[?1049h")
+        .expect("never entered the alternate screen");
+    let left = text.find("\x1b[?1049l").expect("terminal not restored");
+    let said = text
+        .find("yardtop: internal error (boom")
+        .expect("no one-sentence message");
+    assert!(entered < left && left < said, "{text:?}");
+    assert!(text[left..].contains("\x1b[?25h"), "cursor not shown again");
+    assert!(!text.contains("stack backtrace"), "{text}");
 }

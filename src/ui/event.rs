@@ -25,6 +25,8 @@ pub enum Event {
     Signal(i32),
     /// The terminal's input ended or failed (the terminal went away).
     InputClosed,
+    /// A thread failed; the dashboard must end with this message.
+    Fatal(String),
 }
 
 /// Sends `Tick` every `interval`, aligned to the wall clock's whole seconds so the

@@ -146,10 +146,20 @@ impl Reader {
         }
     }
 
+    /// Runs the reader on its own thread. Should it ever panic (a bug), the loop
+    /// is told and ends the dashboard instead of showing frozen figures as live.
     pub fn spawn(self, rx: Receiver<Request>) -> std::io::Result<()> {
+        let tx = self.tx.clone();
         std::thread::Builder::new()
             .name("yardtop-reader".into())
-            .spawn(move || self.run(rx))
+            .spawn(move || {
+                let run = std::panic::AssertUnwindSafe(move || self.run(rx));
+                if std::panic::catch_unwind(run).is_err() {
+                    let _ = tx.send(Event::Fatal(
+                        "the database reader stopped on an internal error; please report it".into(),
+                    ));
+                }
+            })
             .map(|_| ())
     }
 

@@ -162,6 +162,7 @@ impl App<'_> {
                 Vec::new()
             }
             Event::Signal(SIGHUP) | Event::InputClosed => return Ok(Some(Exit::HangUp)),
+            Event::Fatal(msg) => return Err(UserError::problem(msg)),
             Event::Signal(SIGTSTP) => vec![Command::Suspend],
             Event::Signal(SIGCONT) => {
                 if !std::mem::take(&mut self.resumed) {

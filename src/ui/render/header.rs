@@ -138,7 +138,7 @@ pub fn footer(r: &R, area: Rect, buf: &mut Buffer) {
     let line = match &r.st.input {
         Some(q) => Line::from(vec![
             s("/", r.p.key),
-            s(format!(" {q}_"), r.p.text),
+            s(format!(" {}_", text::db(q)), r.p.text),
             s(
                 "   VIN suffix, consignment ref or vessel; Enter search, Esc cancel",
                 r.p.dim,

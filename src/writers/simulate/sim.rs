@@ -60,10 +60,17 @@ impl<'a> Sim<'a> {
             skipped: 0,
         };
         sim.reload()?;
-        if sim.opts.verbose && crate::db::lacks_yardtop_indexes(sim.w.conn()) {
+        // The slot checks inside each write lean on these indexes; without them
+        // every write scans the vehicles table.
+        let missing: Vec<&str> = ["yt_vehicles_block_slot", "yt_vehicles_consignment"]
+            .into_iter()
+            .filter(|name| !has_index(sim.w.conn(), name))
+            .collect();
+        if sim.opts.verbose && !missing.is_empty() {
             eprintln!(
-                "simulate: {} lacks yardtop's indexes, so each write scans the vehicles table; run `yardtop init --existing --db {}` to keep writes short",
+                "simulate: {} lacks yardtop's indexes ({}), so each write scans the vehicles table; run `yardtop init --existing --db {}` to keep writes short",
                 sim.w.path().display(),
+                missing.join(", "),
                 sim.w.path().display()
             );
         }
@@ -208,6 +215,16 @@ pub(super) fn event(
     tx.prepare_cached("INSERT INTO events(at, vin, kind, detail) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![at, vin, kind, detail])?;
     Ok(())
+}
+
+fn has_index(conn: &rusqlite::Connection, name: &str) -> bool {
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?1",
+        [name],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
+    .unwrap_or(true)
 }
 
 pub(super) fn now() -> (DateTime<Utc>, String) {

@@ -449,6 +449,37 @@ fn events_tell_each_vehicles_story_in_time_order() {
 }
 
 #[test]
+fn summaries_are_what_init_existing_would_compute() {
+    let db = built("summaries", Story::Today, Scale::Vehicles(5000), 5, now());
+    let conn = Connection::open(&db).unwrap();
+    let read = |conn: &Connection| {
+        let mut out = String::new();
+        for table in ["yt_export_buckets", "yt_consignment_exports", "yt_quality"] {
+            let mut stmt = conn
+                .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
+                .unwrap();
+            let n = stmt.column_count();
+            let mut rows = stmt.query([]).unwrap();
+            while let Some(row) = rows.next().unwrap() {
+                for i in 0..n {
+                    write!(out, "{:?}|", row.get_ref(i).unwrap()).unwrap();
+                }
+                out.push('\n');
+            }
+        }
+        out
+    };
+    let ours = read(&conn);
+    assert!(ours.lines().count() > 100);
+    conn.execute_batch(&format!(
+        "BEGIN; {} COMMIT;",
+        yardtop::db::summary::backfill_sql()
+    ))
+    .unwrap();
+    assert_eq!(ours, read(&conn));
+}
+
+#[test]
 fn xiamen_2023_tells_the_seeds_story() {
     let conn = open(xiamen());
     let exported_nev =

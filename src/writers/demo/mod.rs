@@ -389,20 +389,30 @@ fn write(conn: &Connection, path: &Path, plan: &Plan, seed: u64, progress: bool)
     let counts = (sink.vehicles, sink.events);
     drop(sink);
     conn.execute_batch("COMMIT").map_err(err)?;
-    bar.set_message("building indexes");
-    // What `init --existing` does to a full database: yardtop's indexes, its
-    // summary tables' triggers, and the summaries filled from the rows.
-    conn.execute_batch("BEGIN").map_err(err)?;
-    conn.execute_batch(crate::db::SCHEMA_SQL).map_err(err)?;
-    conn.execute_batch(crate::db::SUMMARIES_SQL).map_err(err)?;
-    fill_summaries(conn).map_err(err)?;
-
-    conn.execute_batch("COMMIT").map_err(err)?;
-    // A finished yard database is WAL, like every other (SPEC §2).
-    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
-        .map_err(err)?;
     bar.finish_and_clear();
+    finish(conn, path, progress).map_err(err)?;
     Ok(counts)
+}
+
+/// What `init --existing` does to a full database: yardtop's indexes, its summary
+/// tables' triggers, and the summaries filled from the rows. Then the file becomes
+/// WAL, like every yard database (SPEC §2).
+fn finish(conn: &Connection, path: &Path, progress: bool) -> rusqlite::Result<()> {
+    let spin = spinner(progress);
+    spin.set_message("building indexes");
+    // Let SQLite's sorter use a second core for the index builds.
+    conn.execute_batch("PRAGMA threads = 2;")?;
+    conn.execute_batch("BEGIN")?;
+    conn.execute_batch(crate::db::SCHEMA_SQL)?;
+    conn.execute_batch(crate::db::SUMMARIES_SQL)?;
+    spin.set_message("summing up exports");
+    fill_export_summaries(conn)?;
+    conn.execute_batch("COMMIT")?;
+    spin.set_message("checking data quality");
+    fill_quality(conn, path)?;
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
+    spin.finish_and_clear();
+    Ok(())
 }
 
 /// Drops yardtop's indexes and triggers for the bulk load: building the indexes
@@ -422,27 +432,59 @@ fn drop_derived(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Fills the summary tables from the rows, as `summary::backfill_sql` does, but
-/// counts each table's data-quality problems in one pass (`quality::scan`)
-/// instead of one pass per kind of problem.
-fn fill_summaries(conn: &Connection) -> rusqlite::Result<()> {
-    use crate::db::{quality, summary};
-    for stmt in summary::backfill_sql().split(";\n") {
+/// Fills the export summaries from the rows with `summary::backfill_sql`, leaving
+/// out its data-quality counts (see `fill_quality`).
+fn fill_export_summaries(conn: &Connection) -> rusqlite::Result<()> {
+    for stmt in crate::db::summary::backfill_sql().split(";\n") {
         let stmt = stmt.trim();
         if stmt.is_empty() || stmt.starts_with("UPDATE yt_quality") {
             continue;
         }
         conn.execute_batch(stmt)?;
     }
+    Ok(())
+}
+
+/// Counts each table's data-quality problems with `quality::scan` (one pass per
+/// table rather than one per kind of problem), the tables side by side on their
+/// own read-only connections, and stores the counts the triggers keep from now on.
+fn fill_quality(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
+    use crate::db::{quality, summary};
+    let scans: Vec<rusqlite::Result<quality::QualityCounts>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = summary::COUNTED_TABLES
+            .iter()
+            .map(|table| {
+                scope.spawn(move || {
+                    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                    let reader = Connection::open_with_flags(path, flags)?;
+                    quality::scan(&reader, table)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERNAL),
+                        Some("a data-quality scan stopped unexpectedly".into()),
+                    ))
+                })
+            })
+            .collect()
+    });
+    conn.execute_batch("BEGIN")?;
     let mut update = conn.prepare("UPDATE yt_quality SET rows = ?1 WHERE tbl = ?2 AND kind = ?3")?;
-    for table in summary::COUNTED_TABLES {
-        let counts = quality::scan(conn, table)?;
+    for (table, counts) in summary::COUNTED_TABLES.iter().zip(scans) {
+        let counts = counts?;
         for (kind, n) in &counts.by_kind {
             update.execute(params![*n as i64, table, kind])?;
         }
         update.execute(params![counts.rows as i64, table, "*"])?;
     }
-    Ok(())
+    drop(update);
+    conn.execute_batch("COMMIT")
 }
 
 fn write_small_tables(conn: &Connection, plan: &Plan) -> rusqlite::Result<()> {
@@ -489,6 +531,18 @@ fn write_small_tables(conn: &Connection, plan: &Plan) -> rusqlite::Result<()> {
         stmt.execute(params![b.code, b.zone.as_str(), b.rows, b.slots])?;
     }
     Ok(())
+}
+
+fn spinner(show: bool) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let spin = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        spin.set_style(style);
+    }
+    spin.enable_steady_tick(Duration::from_millis(120));
+    spin
 }
 
 fn progress_bar(show: bool, plan: &Plan) -> ProgressBar {

@@ -152,7 +152,7 @@ fn run_loop(sim: &mut Sim<'_>, started: Instant) -> Result<()> {
             let secs = last_tick.elapsed().as_secs_f64();
             last_tick = Instant::now();
             sim.w.check_file()?;
-            sim.w.checkpoint();
+            sim.wal_pages = sim.w.checkpoint();
             let reread = if sim.stale { REREAD_STALE } else { REREAD };
             if sim.last_read.elapsed() >= reread {
                 sim.reload()?;
@@ -203,7 +203,7 @@ fn progress(sim: &mut Sim<'_>, last: &mut (Instant, u64)) {
     let in_yard: i64 = m.blocks.iter().map(|b| b.count).sum();
     let capacity: i64 = m.blocks.iter().map(|b| b.capacity).sum();
     eprintln!(
-        "simulate: {} events ({:.0}/s), tx p99 {:.2} ms max {:.2} ms; yard {in_yard}/{capacity}, {} at the gate, {} on hold, {} staged; {} vessels alongside",
+        "simulate: {} events ({:.0}/s), tx p99 {:.2} ms max {:.2} ms; yard {in_yard}/{capacity}, {} at the gate, {} on hold, {} staged; {} vessels alongside; WAL {} pages",
         sim.events,
         n as f64 / secs,
         sim.w.recent.p99(),
@@ -211,7 +211,8 @@ fn progress(sim: &mut Sim<'_>, last: &mut (Instant, u64)) {
         m.gated.len(),
         m.held.len(),
         m.staged.len(),
-        m.alongside().len()
+        m.alongside().len(),
+        sim.wal_pages
     );
     sim.w.recent = writer::Histogram::default();
     *last = (Instant::now(), sim.events);

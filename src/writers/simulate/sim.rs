@@ -32,6 +32,8 @@ pub(super) struct Sim<'a> {
     /// The picture of the yard is known to be out of date.
     pub stale: bool,
     pub last_read: Instant,
+    /// The WAL's length in pages at the last checkpoint.
+    pub wal_pages: i64,
     pub events: u64,
     pub transactions: u64,
     pub skipped: u64,
@@ -55,6 +57,7 @@ impl<'a> Sim<'a> {
             tokens: HashMap::new(),
             stale: true,
             last_read: Instant::now(),
+            wal_pages: 0,
             events: 0,
             transactions: 0,
             skipped: 0,

@@ -16,6 +16,8 @@ use crate::error::{db_error, is_busy, Result, UserError};
 const LOCK_ATTEMPT: Duration = Duration::from_millis(100);
 /// Waiting longer than this for the lock is worth a line on stderr.
 const LOCK_PATIENCE: Duration = Duration::from_secs(5);
+/// A WAL this long (in pages; 16 MB of 4 KB pages) is made to start over.
+const WAL_RESTART_PAGES: i64 = 4096;
 
 /// Transaction times in 10 µs buckets up to 100 ms: a p99 without keeping every
 /// sample of a run that may last days.
@@ -112,7 +114,7 @@ impl Writer {
         // Checkpoints run between transactions (see `checkpoint`), so that no
         // write transaction pays for copying the WAL into the database; the WAL
         // file is trimmed back when it is reset.
-        conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;")
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 16777216;")
             .map_err(|e| db_error(path, &e))?;
         Ok(Writer {
             conn,
@@ -229,13 +231,29 @@ impl Writer {
         }
     }
 
-    /// Copies the WAL back into the database when no reader needs it, outside any
-    /// transaction; it never waits for readers or writers.
-    pub fn checkpoint(&self) {
-        // A busy or failed passive checkpoint is simply retried next time.
-        let _ = self
-            .conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+    /// Copies the WAL back into the database, outside any transaction. A passive
+    /// checkpoint never waits, but while dashboards keep reading it may never
+    /// catch up, and the WAL only starts over once no reader is still in it: past
+    /// `WAL_RESTART_PAGES` the checkpoint waits (at most one lock attempt) for
+    /// the readers of the moment to finish, so the WAL stays bounded (SPEC §7).
+    /// Returns the WAL's length in pages.
+    pub fn checkpoint(&self) -> i64 {
+        let run = |mode: &str| {
+            self.conn
+                .query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+                })
+                .ok()
+        };
+        // A busy or failed checkpoint is simply tried again next time.
+        match run("PASSIVE") {
+            Some((_, pages)) if pages >= WAL_RESTART_PAGES => match run("RESTART") {
+                Some((0, _)) => 0,
+                _ => pages,
+            },
+            Some((_, pages)) => pages.max(0),
+            None => 0,
+        }
     }
 
     /// Stops the run when the file was deleted or replaced under us.

@@ -56,7 +56,7 @@ pub fn build_ctx(cli: &Cli) -> Result<Ctx> {
         now,
         tz,
         no_color,
-        ascii: g.ascii,
+        ascii: g.ascii || !terminal_speaks_unicode(),
         config,
         config_path,
         log_file: g.log_file.clone(),
@@ -115,4 +115,22 @@ fn command_name(c: &Command) -> &'static str {
         Command::Completions(_) => "completions",
         Command::Man => "man",
     }
+}
+
+/// Can the terminal draw box-drawing and block glyphs? Not when the locale says a
+/// character set other than UTF-8 (`LANG=C`, `en_US.ISO-8859-1`), nor on terminals
+/// that predate Unicode (vt100, vt220, dumb). An unset locale says nothing: the
+/// glyphs stay.
+pub fn terminal_speaks_unicode() -> bool {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty());
+    let utf8_locale = locale.is_none_or(|l| {
+        let l = l.to_ascii_lowercase();
+        l.contains("utf-8") || l.contains("utf8")
+    });
+    let term = std::env::var("TERM").unwrap_or_default();
+    let old_term = term == "dumb" || term.starts_with("vt1") || term.starts_with("vt2");
+    utf8_locale && !old_term
 }

@@ -105,7 +105,10 @@ impl Sim<'_> {
             .filter_map(|c| c.eta)
             .max()
             .unwrap_or(now_t)
-            .max(now_t);
+            .max(now_t)
+            // An ETA years ahead (any tool may have written it) must not push the
+            // schedule out of reach, nor chrono out of its range.
+            .min(now_t + Duration::days(7));
         let eta = if alongside {
             now_t - Duration::minutes(self.rng.random_range(10..40))
         } else {
@@ -126,7 +129,7 @@ impl Sim<'_> {
             cons.push((maker.make, maker.code, dest, planned, cutoff));
         }
         let total: i64 = cons.iter().map(|c| c.3).sum();
-        let hours = total as f64 / self.uph.max(1.0) + 2.0;
+        let hours = (total as f64 / self.uph.max(1.0) + 2.0).min(1000.0);
         let etd = eta + Duration::minutes((hours * 60.0) as i64);
         let voyage = catalog::voyage(&mut self.rng);
         let new_imo = catalog::imo(&mut self.rng);

@@ -100,9 +100,11 @@ pub fn simulate(db: &Path, opts: &SimOptions, stop: &AtomicBool) -> Result<SimSt
     if opts.verbose {
         eprintln!(
             "simulate: writing about {} events a second into {}{}; Ctrl-C stops",
-            opts.rate,
+            number(opts.rate),
             db.display(),
-            opts.duration.map(|d| format!(" for {d} s")).unwrap_or_default()
+            opts.duration
+                .map(|d| format!(" for {} s", number(d)))
+                .unwrap_or_default()
         );
     }
     let outcome = run_loop(&mut sim, started);
@@ -131,7 +133,11 @@ pub fn simulate(db: &Path, opts: &SimOptions, stop: &AtomicBool) -> Result<SimSt
 fn run_loop(sim: &mut Sim<'_>, started: Instant) -> Result<()> {
     let rate = sim.opts.rate;
     let stop = sim.stop;
-    let duration = sim.opts.duration.map(Duration::from_secs_f64);
+    // Beyond what a Duration holds is as good as forever.
+    let duration = sim
+        .opts
+        .duration
+        .and_then(|d| Duration::try_from_secs_f64(d).ok());
     // Falling behind (a long lock, a slow disk) is not made up with a burst of
     // more than a second's worth of events.
     let max_debt = rate.max(5.0) as u64;
@@ -177,7 +183,7 @@ fn run_loop(sim: &mut Sim<'_>, started: Instant) -> Result<()> {
                 credited += n;
             }
         } else {
-            let next = Duration::from_secs_f64(credited as f64 / rate);
+            let next = Duration::try_from_secs_f64(credited as f64 / rate).unwrap_or(Duration::MAX);
             let wait = next
                 .saturating_sub(started.elapsed())
                 .min(Duration::from_millis(100));
@@ -187,6 +193,15 @@ fn run_loop(sim: &mut Sim<'_>, started: Instant) -> Result<()> {
             };
             nap(stop, wait);
         }
+    }
+}
+
+/// A number as a person wrote it, without 300 digits for an odd one.
+fn number(x: f64) -> String {
+    if x == 0.0 || (0.001..1e9).contains(&x) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
     }
 }
 

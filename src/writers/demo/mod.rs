@@ -12,6 +12,7 @@ mod names;
 mod plan;
 mod rng;
 mod sink;
+mod store;
 mod today;
 mod vin;
 mod xiamen;
@@ -22,12 +23,10 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rusqlite::{params, Connection};
 
 use crate::app::Ctx;
 use crate::cli::DemoArgs;
@@ -35,7 +34,6 @@ use crate::error::{db_error, io_reason, Result, UserError};
 use crate::writers::simulate::{simulate, SimOptions};
 
 use self::plan::Plan;
-use self::sink::Sink;
 
 pub use self::xiamen::{RECORD_NEV, RECORD_UNITS};
 
@@ -132,9 +130,11 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
     let scale = Scale::parse(&args.scale)?;
     let frozen = ctx.now.or_else(|| story.default_now());
     let now = whole_seconds(frozen.unwrap_or_else(Utc::now));
+    // Planning checks the arguments, before the previous demo file is replaced.
+    let plan = make_plan(story, scale, args.seed, now)?;
     let path = target(ctx)?;
     let chatty = std::io::stderr().is_terminal();
-    let summary = build_with(&path, story, scale, args.seed, now, chatty)?;
+    let summary = write_plan(&path, &plan, args.seed, chatty)?;
     if chatty {
         eprintln!(
             "yardtop: demo yard {}: {} vehicles ({} in the yard, {} consignments pending), {} events, in {:.1} s",
@@ -210,22 +210,30 @@ fn target(ctx: &Ctx) -> Result<PathBuf> {
         return Ok(ctx.db.clone());
     }
     let path = default_path();
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let mut name = path.clone().into_os_string();
-        name.push(suffix);
-        match std::fs::remove_file(&name) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
+    for file in with_companions(&path) {
+        if let Err(e) = std::fs::remove_file(&file) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                let why = io_reason(&e);
                 return Err(UserError::problem(format!(
-                "cannot replace the previous demo database {}: {}; delete it or give another file with --db",
-                Path::new(&name).display(),
-                io_reason(&e)
-            )))
+                    "cannot replace the previous demo database {}: {why}; delete it or give another file with --db",
+                    file.display()
+                )));
             }
         }
     }
     Ok(path)
+}
+
+/// A database file and the journal files SQLite keeps next to it.
+fn with_companions(db: &Path) -> Vec<PathBuf> {
+    ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .map(|suffix| {
+            let mut name = db.as_os_str().to_os_string();
+            name.push(suffix);
+            PathBuf::from(name)
+        })
+        .collect()
 }
 
 /// The user's data folder (e.g. ~/.local/share/yardtop/demo.db), else the temp dir.
@@ -252,15 +260,14 @@ pub fn build_with(
     now: DateTime<Utc>,
     progress: bool,
 ) -> Result<BuildSummary> {
-    if story == Story::Xiamen2023 && scale != Scale::Small {
-        return Err(UserError::usage(
-            "the xiamen-2023 story has the size of its figures; --scale applies to the today story",
-        ));
-    }
-    let started = Instant::now();
     let plan = make_plan(story, scale, seed, whole_seconds(now))?;
+    write_plan(db, &plan, seed, progress)
+}
+
+fn write_plan(db: &Path, plan: &Plan, seed: u64, progress: bool) -> Result<BuildSummary> {
+    let started = Instant::now();
     let conn = crate::db::create_new(db)?;
-    let written = write(&conn, db, &plan, seed, progress);
+    let written = store::write(&conn, db, plan, seed, progress);
     let closed = conn.close().map_err(|(_, e)| db_error(db, &e));
     match written.and_then(|s| closed.map(|_| s)) {
         Ok((vehicles, events)) => Ok(BuildSummary {
@@ -277,10 +284,8 @@ pub fn build_with(
         }),
         Err(e) => {
             // Half a demo is no use to anyone: leave no file behind.
-            for suffix in ["", "-wal", "-shm", "-journal"] {
-                let mut name = db.to_path_buf().into_os_string();
-                name.push(suffix);
-                let _ = std::fs::remove_file(name);
+            for file in with_companions(db) {
+                let _ = std::fs::remove_file(file);
             }
             Err(e)
         }
@@ -288,15 +293,24 @@ pub fn build_with(
 }
 
 fn make_plan(story: Story, scale: Scale, seed: u64, now: DateTime<Utc>) -> Result<Plan> {
+    if story == Story::Xiamen2023 && scale != Scale::Small {
+        return Err(UserError::usage(
+            "--scale: the xiamen-2023 story has the size of its figures; --scale applies to the today story",
+        ));
+    }
     let tz: Tz = PORT_TZ.parse().unwrap_or(Tz::Asia__Shanghai);
     let now = now.timestamp();
     let (in_yard, pending) = match story {
         Story::Today => today::yard_size(scale.vehicles()),
         Story::Xiamen2023 => (xiamen::IN_YARD, xiamen::CONSIGNMENTS),
     };
-    let fleet_size = (scale.vehicles() / 12_000).clamp(24, 80) as usize;
-    let vessels = plan::fleet(&mut rng::stream(seed, rng::FLEET), fleet_size);
     let current = yard::plan(&mut rng::stream(seed, rng::YARD_PLAN), now, in_yard, pending);
+    // Room for the calls now in port and a dozen more, so that a vessel comes back
+    // only after a round voyage.
+    let fleet_size = ((scale.vehicles() / 12_000) as usize)
+        .clamp(24, 80)
+        .max(current.calls.len() + 12);
+    let vessels = plan::fleet(&mut rng::stream(seed, rng::FLEET), fleet_size);
     let spec = match story {
         Story::Today => {
             let total = scale.vehicles();
@@ -348,219 +362,4 @@ fn make_plan(story: Story, scale: Scale, seed: u64, now: DateTime<Utc>) -> Resul
     plan::number_voyages(&mut plan, &mut rng::stream(seed, rng::VOYAGES));
     plan::name_consignments(&mut plan);
     Ok(plan)
-}
-
-/// Writes the plan; returns the vehicles and events written.
-fn write(conn: &Connection, path: &Path, plan: &Plan, seed: u64, progress: bool) -> Result<(u64, u64)> {
-    let err = |e: rusqlite::Error| db_error(path, &e);
-    // Nobody else can have the new file open yet: no journal until it is complete.
-    conn.execute_batch(
-        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF;",
-    )
-    .map_err(err)?;
-    drop_derived(conn).map_err(err)?;
-    conn.execute_batch("BEGIN").map_err(err)?;
-    crate::writers::init::write_settings(conn, Some(PORT_NAME), Some(PORT_LOCODE), Some(PORT_TZ))
-        .map_err(err)?;
-    write_small_tables(conn, plan).map_err(err)?;
-    let bar = progress_bar(progress, plan);
-    let mut sink = Sink::new(conn, path, plan, bar.clone())?;
-    let yard = blocks::Yard::new(plan);
-    let mut vins = vin::VinFactory::new(&mut rng::stream(seed, rng::VINS));
-    // Items in the order their earliest event can happen, so that the events can be
-    // written in time order with only a few weeks of them held back.
-    let mut items: Vec<(i64, usize)> = (0..plan.history_consignments)
-        .map(|i| (plan.consignments[i].cutoff - history::MAX_DWELL - clock::DAY, i))
-        .collect();
-    items.push((plan.now - yard::MAX_DWELL - clock::DAY, usize::MAX));
-    items.sort_unstable();
-    let mut yard_rng = rng::stream(seed, rng::YARD_EVENTS);
-    for (k, &(_, item)) in items.iter().enumerate() {
-        if item == usize::MAX {
-            yard_write::write(&mut sink, plan, &yard, &mut vins, &mut yard_rng)?;
-        } else {
-            let mut r = rng::stream(seed, rng::CONSIGNMENT + item as u64);
-            history::write(&mut sink, plan, &yard, item, &mut vins, &mut r)?;
-        }
-        let watermark = items.get(k + 1).map(|(t, _)| *t).unwrap_or(i64::MAX);
-        sink.flush_before(watermark)?;
-    }
-    sink.flush_before(i64::MAX)?;
-    let counts = (sink.vehicles, sink.events);
-    drop(sink);
-    conn.execute_batch("COMMIT").map_err(err)?;
-    bar.finish_and_clear();
-    finish(conn, path, progress).map_err(err)?;
-    Ok(counts)
-}
-
-/// What `init --existing` does to a full database: yardtop's indexes, its summary
-/// tables' triggers, and the summaries filled from the rows. Then the file becomes
-/// WAL, like every yard database (SPEC §2).
-fn finish(conn: &Connection, path: &Path, progress: bool) -> rusqlite::Result<()> {
-    let spin = spinner(progress);
-    spin.set_message("building indexes");
-    // Let SQLite's sorter use a second core for the index builds.
-    conn.execute_batch("PRAGMA threads = 2;")?;
-    conn.execute_batch("BEGIN")?;
-    conn.execute_batch(crate::db::SCHEMA_SQL)?;
-    conn.execute_batch(crate::db::SUMMARIES_SQL)?;
-    spin.set_message("summing up exports");
-    fill_export_summaries(conn)?;
-    conn.execute_batch("COMMIT")?;
-    spin.set_message("checking data quality");
-    fill_quality(conn, path)?;
-    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
-    spin.finish_and_clear();
-    Ok(())
-}
-
-/// Drops yardtop's indexes and triggers for the bulk load: building the indexes
-/// once and filling the summaries with one query each at the end is far faster
-/// than keeping them up to date row by row.
-fn drop_derived(conn: &Connection) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare(
-        "SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY rowid",
-    )?;
-    let list: Vec<(String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (kind, name) in &list {
-        let kind = if kind == "index" { "INDEX" } else { "TRIGGER" };
-        conn.execute_batch(&format!("DROP {kind} \"{}\"", name.replace('"', "\"\"")))?;
-    }
-    Ok(())
-}
-
-/// Fills the export summaries from the rows with `summary::backfill_sql`, leaving
-/// out its data-quality counts (see `fill_quality`).
-fn fill_export_summaries(conn: &Connection) -> rusqlite::Result<()> {
-    for stmt in crate::db::summary::backfill_sql().split(";\n") {
-        let stmt = stmt.trim();
-        if stmt.is_empty() || stmt.starts_with("UPDATE yt_quality") {
-            continue;
-        }
-        conn.execute_batch(stmt)?;
-    }
-    Ok(())
-}
-
-/// Counts each table's data-quality problems with `quality::scan` (one pass per
-/// table rather than one per kind of problem), the tables side by side on their
-/// own read-only connections, and stores the counts the triggers keep from now on.
-fn fill_quality(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
-    use crate::db::{quality, summary};
-    let scans: Vec<rusqlite::Result<quality::QualityCounts>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = summary::COUNTED_TABLES
-            .iter()
-            .map(|table| {
-                scope.spawn(move || {
-                    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-                    let reader = Connection::open_with_flags(path, flags)?;
-                    quality::scan(&reader, table)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(rusqlite::Error::SqliteFailure(
-                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERNAL),
-                        Some("a data-quality scan stopped unexpectedly".into()),
-                    ))
-                })
-            })
-            .collect()
-    });
-    conn.execute_batch("BEGIN")?;
-    let mut update = conn.prepare("UPDATE yt_quality SET rows = ?1 WHERE tbl = ?2 AND kind = ?3")?;
-    for (table, counts) in summary::COUNTED_TABLES.iter().zip(scans) {
-        let counts = counts?;
-        for (kind, n) in &counts.by_kind {
-            update.execute(params![*n as i64, table, kind])?;
-        }
-        update.execute(params![counts.rows as i64, table, "*"])?;
-    }
-    drop(update);
-    conn.execute_batch("COMMIT")
-}
-
-fn write_small_tables(conn: &Connection, plan: &Plan) -> rusqlite::Result<()> {
-    let mut stamp = clock::Stamp::default();
-    let mut stmt = conn.prepare("INSERT INTO vessels(imo, name, capacity_ceu) VALUES (?1, ?2, ?3)")?;
-    for v in &plan.vessels {
-        stmt.execute(params![v.imo, v.name, v.ceu])?;
-    }
-    let mut stmt = conn.prepare(
-        "INSERT INTO vessel_calls(id, imo, voyage, berth, eta, etd, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    for (i, c) in plan.calls.iter().enumerate() {
-        let imo = plan.vessels.get(c.vessel).map(|v| v.imo);
-        let eta = clock::fmt(c.eta);
-        stmt.execute(params![
-            i as i64 + 1,
-            imo,
-            c.voyage,
-            c.berth,
-            eta,
-            stamp.fmt(c.etd),
-            c.status.as_str()
-        ])?;
-    }
-    let mut stmt = conn.prepare(
-        "INSERT INTO consignments(id, ref, call_id, brand, destination, planned_units, cutoff_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
-    for (i, c) in plan.consignments.iter().enumerate() {
-        let dest = names::DESTINATIONS.get(c.dest).map(|d| d.locode);
-        stmt.execute(params![
-            i as i64 + 1,
-            c.reference,
-            c.call as i64 + 1,
-            c.make().name,
-            dest,
-            c.planned,
-            stamp.fmt(c.cutoff),
-            c.status.as_str()
-        ])?;
-    }
-    let mut stmt =
-        conn.prepare("INSERT INTO yard_blocks(code, zone, rows, slots_per_row) VALUES (?1, ?2, ?3, ?4)")?;
-    for b in &plan.blocks {
-        stmt.execute(params![b.code, b.zone.as_str(), b.rows, b.slots])?;
-    }
-    Ok(())
-}
-
-fn spinner(show: bool) -> ProgressBar {
-    if !show {
-        return ProgressBar::hidden();
-    }
-    let spin = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
-        spin.set_style(style);
-    }
-    spin.enable_steady_tick(Duration::from_millis(120));
-    spin
-}
-
-fn progress_bar(show: bool, plan: &Plan) -> ProgressBar {
-    if !show {
-        return ProgressBar::hidden();
-    }
-    let total: u64 = plan.consignments[..plan.history_consignments]
-        .iter()
-        .map(|c| u64::from(c.units))
-        .sum::<u64>()
-        + plan.yard.len() as u64;
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{msg:18} [{bar:40}] {human_pos}/{human_len} vehicles, {eta} left")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message("writing the demo");
-    bar.enable_steady_tick(Duration::from_millis(200));
-    bar
 }

@@ -202,8 +202,12 @@ fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
 fn target(ctx: &Ctx) -> Result<PathBuf> {
     if ctx.db_explicit {
         if std::fs::symlink_metadata(&ctx.db).is_ok() {
+            let (from, instead) = match ctx.db_source {
+                crate::config::Source::Environment => (" (from $YARDTOP_DB)", "unset YARDTOP_DB"),
+                _ => ("", "leave --db out"),
+            };
             return Err(UserError::problem(format!(
-                "{} already exists; yardtop demo never overwrites a database. Give a path that does not exist yet with --db, or leave --db out to use the demo's own file",
+                "{}{from} already exists; yardtop demo never overwrites a database. Give a path that does not exist yet with --db, or {instead} to use the demo's own file",
                 ctx.db.display()
             )));
         }

@@ -101,14 +101,16 @@ fn file_id(path: &Path) -> std::io::Result<FileId> {
 }
 
 /// When the file (or its WAL) was last written: the last change before we started.
+/// An empty WAL does not count (opening a database creates one).
 fn last_write(path: &Path) -> Option<DateTime<Utc>> {
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");
-    [path.to_path_buf(), PathBuf::from(wal)]
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
-        .max()
-        .map(DateTime::<Utc>::from)
+    let db = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let wal = std::fs::metadata(PathBuf::from(wal))
+        .ok()
+        .filter(|m| m.len() > 0)
+        .and_then(|m| m.modified().ok());
+    db.into_iter().chain(wal).max().map(DateTime::<Utc>::from)
 }
 
 pub struct Reader {

@@ -110,9 +110,13 @@ pub fn load(explicit: Option<&Path>) -> Result<(Config, Option<PathBuf>)> {
 /// Parses config text; the error starts with `:LINE: ` when the line is known.
 pub fn parse(text: &str) -> std::result::Result<Config, String> {
     let config: Config = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let line = e.span().map(|s| {
+            text.as_bytes()[..s.start.min(text.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1
+        });
         let msg = e.message().trim().to_string();
         match line {
             Some(l) => format!(":{l}: {msg}; fix that line or see `yardtop config --default`"),
@@ -130,32 +134,22 @@ pub fn parse(text: &str) -> std::result::Result<Config, String> {
             config.refresh_ms
         ));
     }
+    // A key binding that cannot be used is an error too, never silently dropped.
+    let keys = crate::ui::keys::KeyTable::from_config(&config.keys);
+    if let Some(problem) = keys.problems.first() {
+        let name = problem
+            .trim_start_matches("[keys] ")
+            .split([' ', ':'])
+            .next()
+            .unwrap_or("");
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with(name) && !name.is_empty())
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        return Err(format!(":{line}: {problem}"));
+    }
     Ok(config)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn default_file_parses_to_defaults() {
-        let c = parse(DEFAULT_CONFIG).unwrap();
-        assert_eq!(c.theme, Theme::Dark);
-        assert_eq!(c.refresh_ms, 1000);
-    }
-
-    #[test]
-    fn unknown_key_names_the_line() {
-        let err = parse("theme = \"dark\"\nrefresh = 5\n").unwrap_err();
-        assert!(err.starts_with(":2:"), "{err}");
-        assert!(err.contains("refresh"), "{err}");
-    }
-
-    #[test]
-    fn bad_theme_is_an_error() {
-        let err = parse("theme = \"neon\"\n").unwrap_err();
-        assert!(err.starts_with(":1:"), "{err}");
-    }
 }
 
 /// `yardtop config`: the effective configuration and where each value came from;
@@ -219,4 +213,38 @@ pub fn print(ctx: &crate::app::Ctx, default: bool) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_file_parses_to_defaults() {
+        let c = parse(DEFAULT_CONFIG).unwrap();
+        assert_eq!(c.theme, Theme::Dark);
+        assert_eq!(c.refresh_ms, 1000);
+    }
+
+    #[test]
+    fn unknown_key_names_the_line() {
+        let err = parse("theme = \"dark\"\nrefresh = 5\n").unwrap_err();
+        assert!(err.starts_with(":2:"), "{err}");
+        assert!(err.contains("refresh"), "{err}");
+    }
+
+    #[test]
+    fn a_key_binding_that_cannot_be_used_names_its_line() {
+        let err = parse("theme = \"dark\"\n[keys]\nquit = \"Hyper-Q\"\n").unwrap_err();
+        assert!(err.starts_with(":3:"), "{err}");
+        let err = parse("[keys]\nfly = \"f\"\n").unwrap_err();
+        assert!(err.starts_with(":2:") && err.contains("no such action"), "{err}");
+        assert!(parse("[keys]\npause = \"P\"\n").is_ok());
+    }
+
+    #[test]
+    fn bad_theme_is_an_error() {
+        let err = parse("theme = \"neon\"\n").unwrap_err();
+        assert!(err.starts_with(":1:"), "{err}");
+    }
 }

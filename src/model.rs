@@ -125,6 +125,41 @@ impl ConsignmentStatus {
     }
 }
 
+/// Where an NEV's SoC reading falls against the yard's rules (SPEC §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocBand {
+    InBand,
+    OverMax,
+    UnderMin,
+    /// No reading, or one older than `soc_check_max_age_h`: not trusted, so never
+    /// counted as over or under.
+    Unchecked,
+}
+
+/// The SoC band of a reading of `pct` percent taken `age_ms` ago. Over and under
+/// are strict; a reading is stale when strictly older than the age limit; a missing
+/// value or time is no reading.
+pub fn soc_band(
+    pct: Option<f64>,
+    age_ms: Option<i64>,
+    soc_max: f64,
+    soc_min: f64,
+    max_age_h: f64,
+) -> SocBand {
+    match (pct, age_ms) {
+        (Some(pct), Some(age)) if age as f64 <= max_age_h * 3_600_000.0 => {
+            if pct > soc_max {
+                SocBand::OverMax
+            } else if pct < soc_min {
+                SocBand::UnderMin
+            } else {
+                SocBand::InBand
+            }
+        }
+        _ => SocBand::Unchecked,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -153,41 +153,19 @@ pub struct SocReading {
     pub checked_at_unreadable: bool,
 }
 
-/// Where a reading falls against the yard's SoC rules (SPEC §3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SocBand {
-    InBand,
-    OverMax,
-    UnderMin,
-    /// No reading, an unreadable one, or one older than `soc_check_max_age_h`:
-    /// not trusted, so never counted as over or under.
-    Unchecked,
-}
+pub use crate::model::SocBand;
 
 impl SocReading {
     /// The band of this reading as of `now`. The same rule as the figures: over is
     /// strictly above the max, under strictly below the min, stale is strictly
     /// older than the age limit.
     pub fn band(&self, soc_max: f64, soc_min: f64, max_age_h: f64, now: DateTime<Utc>) -> SocBand {
-        let (Some(pct), Some(at)) = (self.pct, self.checked_at) else {
-            return SocBand::Unchecked;
-        };
         if self.pct_unreadable || self.checked_at_unreadable {
             return SocBand::Unchecked;
         }
-        let age_ms = (now - at).num_milliseconds() as f64;
-        if age_ms > max_age_h * 3_600_000.0 {
-            return SocBand::Unchecked;
-        }
-        if pct > soc_max {
-            SocBand::OverMax
-        } else if pct < soc_min {
-            SocBand::UnderMin
-        } else {
-            SocBand::InBand
-        }
-    }
-}
+        let age_ms = self.checked_at.map(|at| (now - at).num_milliseconds());
+        crate::model::soc_band(self.pct, age_ms, soc_max, soc_min, max_age_h)
+    }}
 
 const VEHICLE_COLS: &str = "SELECT vin, make, model, powertrain, status, hold_reason, soc_pct, \
      soc_checked_at, block, row, slot FROM vehicles";

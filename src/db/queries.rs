@@ -32,7 +32,7 @@ pub const PENDING: &str =
 pub const STATUS_COUNTS: &str =
     "SELECT consignment_id, status, count(*) FROM vehicles WHERE consignment_id IN (?LIST) GROUP BY 1, 2";
 
-pub const CONSIGNMENT_REF: &str = "SELECT ref FROM consignments WHERE id = ?1";
+pub const CONSIGNMENT_REF: &str = "SELECT ref, brand, destination FROM consignments WHERE id = ?1";
 
 pub const EXPORTS_BETWEEN: &str =
     "SELECT yt_ts(loaded_at), powertrain, consignment_id FROM vehicles INDEXED BY yt_vehicles_loaded_at
@@ -247,11 +247,13 @@ pub fn consignment_status_counts(
     Ok(out)
 }
 
-/// The ref of a consignment, if it exists.
-pub fn consignment_ref(conn: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
+/// A consignment's ref, brand and destination, if it exists.
+pub fn consignment_label(conn: &Connection, id: i64) -> rusqlite::Result<Option<(String, String, String)>> {
     let mut stmt = conn.prepare_cached(CONSIGNMENT_REF)?;
     let mut rows = stmt.query(params![id])?;
-    Ok(rows.next()?.map(|row| value::text_or_empty(row, 0)))
+    Ok(rows.next()?.map(|row| {
+        (value::text_or_empty(row, 0), value::text_or_empty(row, 1), value::text_or_empty(row, 2))
+    }))
 }
 
 /// Exported vehicles with `loaded_at` between `from_ms` and `to_ms` (inclusive),

@@ -21,11 +21,19 @@ pub struct ExportPass {
 }
 
 impl ExportPass {
-    pub fn set_record(&mut self, tz: &Tz, reference: String, units: u64, nev: u64, last_ms: i64) {
+    pub fn set_record(
+        &mut self,
+        tz: &Tz,
+        (reference, brand, destination): (String, String, String),
+        units: u64,
+        nev: u64,
+        last_ms: i64,
+    ) {
         let loaded_on = DateTime::from_timestamp_millis(last_ms)
             .map(|t| local_date(tz, t).format("%Y-%m-%d").to_string())
             .unwrap_or_default();
-        self.exports.record_consignment = Some(RecordConsignment { reference, units, nev, loaded_on });
+        self.exports.record_consignment =
+            Some(RecordConsignment { reference, brand, destination, units, nev, loaded_on });
     }
 }
 
@@ -42,7 +50,11 @@ pub fn empty_pass(tz: &Tz, periods: &Periods) -> ExportPass {
             record_consignment: None,
             daily: days
                 .iter()
-                .map(|d| Daily { date: d.format("%Y-%m-%d").to_string(), units: 0, nev: 0 })
+                .map(|d| Daily {
+                    date: d.format("%Y-%m-%d").to_string(),
+                    units: 0,
+                    nev: 0,
+                })
                 .collect(),
         },
         last_hour: HashMap::new(),
@@ -56,7 +68,10 @@ pub fn ratio(e: &Exports) -> Option<f64> {
 
 /// Adds one exported row to its port day, if it falls in the 30 days.
 pub fn add_daily(p: &mut ExportPass, tz: &Tz, days: &[NaiveDate], row: &ExportRow) {
-    let (Some(first), Some(at)) = (days.first(), row.loaded_ms.and_then(DateTime::from_timestamp_millis)) else {
+    let (Some(first), Some(at)) = (
+        days.first(),
+        row.loaded_ms.and_then(DateTime::from_timestamp_millis),
+    ) else {
         return;
     };
     let idx = (local_date(tz, at) - *first).num_days();
@@ -77,7 +92,11 @@ struct PerConsignment {
 pub fn pass(conn: &Connection, tz: &Tz, periods: &Periods) -> rusqlite::Result<ExportPass> {
     let ms = |t: DateTime<Utc>| t.timestamp_millis();
     let now = ms(periods.now);
-    let (today, month, year) = (ms(periods.today_start), ms(periods.month_start), ms(periods.year_start));
+    let (today, month, year) = (
+        ms(periods.today_start),
+        ms(periods.month_start),
+        ms(periods.year_start),
+    );
     let (prior_start, prior_end) = (ms(periods.prior_year_start), ms(periods.prior_year_end));
     let (daily_start, hour_ago) = (ms(periods.daily_start), now - 3_600_000);
     let days = crate::time::last_30_days(tz, periods.now);
@@ -123,8 +142,8 @@ pub fn pass(conn: &Connection, tz: &Tz, periods: &Periods) -> rusqlite::Result<E
     let mut ranked: Vec<(i64, PerConsignment)> = per_consignment.into_iter().collect();
     ranked.sort_by(|a, b| b.1.units.cmp(&a.1.units).then(a.0.cmp(&b.0)));
     for (id, c) in ranked {
-        if let Some(reference) = queries::consignment_ref(conn, id)? {
-            p.set_record(tz, reference, c.units, c.nev, c.last_ms);
+        if let Some(label) = queries::consignment_label(conn, id)? {
+            p.set_record(tz, label, c.units, c.nev, c.last_ms);
             break;
         }
     }

@@ -37,7 +37,10 @@ impl Windows<'_> {
     }
 
     fn count(&mut self, from: i64, to: i64) -> rusqlite::Result<Count> {
-        let (k_lo, k_hi) = (from.div_euclid(B) + (from.rem_euclid(B) != 0) as i64, (to + 1).div_euclid(B));
+        let (k_lo, k_hi) = (
+            from.div_euclid(B) + (from.rem_euclid(B) != 0) as i64,
+            (to + 1).div_euclid(B),
+        );
         let mut c = Count::default();
         let mut add_raw = |w: &mut Self, a: i64, b: i64| -> rusqlite::Result<()> {
             for r in w.raw(a, b)? {
@@ -68,7 +71,10 @@ pub fn pass(conn: &Connection, tz: &Tz, periods: &Periods) -> rusqlite::Result<O
     if queries::last_bucket(conn)?.is_some_and(|k| k > k_now) {
         return Ok(None);
     }
-    let mut w = Windows { conn, raw: HashMap::new() };
+    let mut w = Windows {
+        conn,
+        raw: HashMap::new(),
+    };
     // Loads later in the current quarter hour than `now` would also be in the
     // summaries' per-consignment counts.
     let tail = queries::exports_between(conn, k_now * B, i64::MAX / 4)?;
@@ -85,12 +91,16 @@ pub fn pass(conn: &Connection, tz: &Tz, periods: &Periods) -> rusqlite::Result<O
     // Daily buckets: quarter hours map to port days when every midnight of the
     // window falls on a quarter hour (true of every zone's current offsets).
     let days = crate::time::last_30_days(tz, periods.now);
-    let aligned = days.iter().all(|d| ms(crate::time::day_start(tz, *d)).rem_euclid(B) == 0);
+    let aligned = days
+        .iter()
+        .all(|d| ms(crate::time::day_start(tz, *d)).rem_euclid(B) == 0);
     let first = ms(periods.daily_start);
     if aligned {
         if let Some(first_day) = days.first().copied() {
             for (bucket, units, nev) in queries::buckets(conn, first.div_euclid(B), k_now)? {
-                let Some(at) = DateTime::from_timestamp_millis(bucket * B) else { continue };
+                let Some(at) = DateTime::from_timestamp_millis(bucket * B) else {
+                    continue;
+                };
                 let idx = (local_date(tz, at) - first_day).num_days();
                 if let Some(d) = usize::try_from(idx).ok().and_then(|i| p.exports.daily.get_mut(i)) {
                     d.units += units;
@@ -119,9 +129,9 @@ pub fn pass(conn: &Connection, tz: &Tz, periods: &Periods) -> rusqlite::Result<O
     let leaders = queries::export_leaders(conn, 50)?;
     let n = leaders.len();
     for (id, units, nev) in leaders {
-        if let Some(reference) = queries::consignment_ref(conn, id)? {
+        if let Some(label) = queries::consignment_label(conn, id)? {
             let last = queries::last_load_ms(conn, id)?.unwrap_or(0);
-            p.set_record(tz, reference, units, nev, last);
+            p.set_record(tz, label, units, nev, last);
             return Ok(Some(p));
         }
     }

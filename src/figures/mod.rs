@@ -19,8 +19,13 @@ use crate::time::{fmt_utc, Periods};
 
 /// Computes every figure of SPEC §3 as of `now`. Thresholds come from `settings`.
 /// Runs in one read transaction so that all figures describe the same moment; the
-/// transaction ends before this returns (nothing is held between refreshes).
+/// transaction ends before this returns (nothing is held between refreshes). Called
+/// inside a caller's transaction, it reads within that one, so that the caller's
+/// other reads describe the same moment too.
 pub fn compute(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Figures> {
+    if !conn.is_autocommit() {
+        return compute_in_transaction(conn, now);
+    }
     conn.execute_batch("BEGIN")?;
     let result = compute_in_transaction(conn, now);
     // A read transaction has nothing to commit; ending it lets checkpoints proceed.

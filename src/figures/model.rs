@@ -66,6 +66,9 @@ pub struct Exports {
 pub struct RecordConsignment {
     #[serde(rename = "ref")]
     pub reference: String,
+    pub brand: String,
+    /// UN/LOCODE of its port of discharge.
+    pub destination: String,
     pub units: u64,
     pub nev: u64,
     /// Port-local date (YYYY-MM-DD) of its last load.

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use crate::db::queries::{self, YardVehicle};
 use crate::db::settings::Settings;
 use crate::figures::model::{BlockFigures, Holds, SocBands, Yard};
-use crate::model::{HoldReason, VehicleStatus};
+use crate::model::{soc_band, HoldReason, SocBand, VehicleStatus};
 
 /// The yard's figures and the subjects its alerts name.
 pub struct YardPass {
@@ -51,7 +51,6 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
         .map(|(i, b)| (b.code.clone(), i))
         .collect();
 
-    let max_age_ms = rules.soc_check_max_age_h * 3_600_000.0;
     let dwell_ms = rules.long_dwell_days * 86_400_000.0;
     let mut p = YardPass {
         yard: Yard {
@@ -119,24 +118,33 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
             // problem); a missing or stale reading is unchecked, never over or under.
             match (v.soc_pct, v.soc_checked_ms) {
                 (Err(()), _) | (_, Err(())) => {}
-                (Ok(Some(soc)), Ok(Some(at))) if (now_ms - at) as f64 <= max_age_ms => {
-                    if soc > rules.soc_max_pct {
-                        y.soc.over_max += 1;
-                        p.over_max
-                            .push((v.vin.clone(), v.status == VehicleStatus::Staged));
-                        if let Some(i) = block {
-                            blocks[i].nev_soc_over_max += 1;
+                (Ok(pct), Ok(at)) => {
+                    let band = soc_band(
+                        pct,
+                        at.map(|at| now_ms - at),
+                        rules.soc_max_pct,
+                        rules.soc_min_pct,
+                        rules.soc_check_max_age_h,
+                    );
+                    match band {
+                        SocBand::OverMax => {
+                            y.soc.over_max += 1;
+                            p.over_max
+                                .push((v.vin.clone(), v.status == VehicleStatus::Staged));
+                            if let Some(i) = block {
+                                blocks[i].nev_soc_over_max += 1;
+                            }
                         }
-                    } else if soc < rules.soc_min_pct {
-                        y.soc.under_min += 1;
-                        p.under_min.push(v.vin.clone());
-                    } else {
-                        y.soc.in_band += 1;
+                        SocBand::UnderMin => {
+                            y.soc.under_min += 1;
+                            p.under_min.push(v.vin.clone());
+                        }
+                        SocBand::InBand => y.soc.in_band += 1,
+                        SocBand::Unchecked => {
+                            y.soc.unchecked += 1;
+                            p.unchecked.push(v.vin.clone());
+                        }
                     }
-                }
-                _ => {
-                    y.soc.unchecked += 1;
-                    p.unchecked.push(v.vin.clone());
                 }
             }
         }

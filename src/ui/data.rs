@@ -54,8 +54,10 @@ pub fn load_dash_data_with<T>(
     extra: impl FnOnce(&Connection) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<(DashData, T)> {
     let started = std::time::Instant::now();
-    let figures = crate::figures::compute(conn, now)?;
+    // One read transaction: the figures, the feed and the drill-down describe the
+    // same moment, and it ends before the screen is drawn.
     let tx = conn.unchecked_transaction()?;
+    let figures = crate::figures::compute(&tx, now)?;
     let events = browse::newest_events(&tx, ACTIVITY_EVENTS)?;
     let db_hint = crate::db::lacks_yardtop_indexes(&tx).then(|| DB_HINT.to_string());
     let more = extra(&tx)?;

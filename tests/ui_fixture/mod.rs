@@ -117,6 +117,8 @@ pub fn figures() -> Figures {
             nev_yoy_ratio: Some(43_120.0 / 8_450.0),
             record_consignment: Some(RecordConsignment {
                 reference: "MG-GBBRS-0528".into(),
+                brand: "MG".into(),
+                destination: "GBBRS".into(),
                 units: 3061,
                 nev: 1722,
                 loaded_on: "2023-05-28".into(),

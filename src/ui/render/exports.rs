@@ -127,13 +127,16 @@ fn yoy_line(r: &R, e: &Exports) -> Line<'static> {
     ])
 }
 
-/// "Record MG-GBBRS 3,061 units, 1,722 NEV, 2023-05-28": when it does not fit, the
-/// ref is cut, never the figures.
+/// "Record MG→GBBRS XMN2305-MG-BRS 3,061 units, 1,722 NEV, 2023-05-28": when it
+/// does not fit, the ref is cut, never the brand, destination or figures.
 fn record_line(r: &R, e: &Exports, w: usize) -> Line<'static> {
     match &e.record_consignment {
         Some(rc) => {
             let tail = format!(
-                " {} units, {} NEV, {}",
+                " {}{}{} {} units, {} NEV, {}",
+                text::db(&rc.brand),
+                r.g.arrow,
+                text::db(&rc.destination),
                 text::thousands(rc.units),
                 text::thousands(rc.nev),
                 text::db(&rc.loaded_on)

@@ -23,6 +23,23 @@ INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('vehicles', 'bad_times
 INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('vehicles', 'bad_number', 0);
 INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('vehicles', 'bad_text', 0);
 INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('vehicles', '*', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('yard_blocks', 'unknown_zone', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('yard_blocks', 'bad_number', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('yard_blocks', 'bad_text', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('yard_blocks', '*', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('vessel_calls', 'unknown_status', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('vessel_calls', 'bad_timestamp', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('vessel_calls', 'bad_number', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('vessel_calls', 'bad_text', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('vessel_calls', '*', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('consignments', 'unknown_status', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('consignments', 'bad_timestamp', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('consignments', 'bad_number', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('consignments', 'bad_text', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('consignments', '*', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('vessels', 'bad_number', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('vessels', 'bad_text', 0);
+INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('vessels', '*', 0);
 INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('events', 'bad_timestamp', 0);
 INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('events', 'bad_text', 0);
 INSERT OR IGNORE INTO yt_quality(tbl, kind, rows) VALUES ('events', '*', 0);
@@ -113,6 +130,186 @@ BEGIN
             WHEN '*' THEN 1
             ELSE 0 END)
         WHERE tbl = 'vehicles';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_yard_blocks_quality_ins AFTER INSERT ON yard_blocks
+    WHEN (coalesce((NEW.zone IS NULL OR NEW.zone NOT IN ('nev','ice','staging','inspection','quarantine')), 0) <> 0) OR (coalesce((typeof(NEW.rows) <> 'integer' OR typeof(NEW.slots_per_row) <> 'integer' OR NEW.rows < 0 OR NEW.slots_per_row < 0), 0) <> 0) OR (coalesce((NOT ((typeof(NEW.code) <> 'blob') AND (typeof(NEW.zone) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows + (CASE kind
+            WHEN 'unknown_zone' THEN (coalesce((NEW.zone IS NULL OR NEW.zone NOT IN ('nev','ice','staging','inspection','quarantine')), 0) <> 0)
+            WHEN 'bad_number' THEN (coalesce((typeof(NEW.rows) <> 'integer' OR typeof(NEW.slots_per_row) <> 'integer' OR NEW.rows < 0 OR NEW.slots_per_row < 0), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(NEW.code) <> 'blob') AND (typeof(NEW.zone) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'yard_blocks';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_yard_blocks_quality_del AFTER DELETE ON yard_blocks
+    WHEN (coalesce((OLD.zone IS NULL OR OLD.zone NOT IN ('nev','ice','staging','inspection','quarantine')), 0) <> 0) OR (coalesce((typeof(OLD.rows) <> 'integer' OR typeof(OLD.slots_per_row) <> 'integer' OR OLD.rows < 0 OR OLD.slots_per_row < 0), 0) <> 0) OR (coalesce((NOT ((typeof(OLD.code) <> 'blob') AND (typeof(OLD.zone) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows - (CASE kind
+            WHEN 'unknown_zone' THEN (coalesce((OLD.zone IS NULL OR OLD.zone NOT IN ('nev','ice','staging','inspection','quarantine')), 0) <> 0)
+            WHEN 'bad_number' THEN (coalesce((typeof(OLD.rows) <> 'integer' OR typeof(OLD.slots_per_row) <> 'integer' OR OLD.rows < 0 OR OLD.slots_per_row < 0), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(OLD.code) <> 'blob') AND (typeof(OLD.zone) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'yard_blocks';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_yard_blocks_quality_upd_old AFTER UPDATE ON yard_blocks
+    WHEN (coalesce((OLD.zone IS NULL OR OLD.zone NOT IN ('nev','ice','staging','inspection','quarantine')), 0) <> 0) OR (coalesce((typeof(OLD.rows) <> 'integer' OR typeof(OLD.slots_per_row) <> 'integer' OR OLD.rows < 0 OR OLD.slots_per_row < 0), 0) <> 0) OR (coalesce((NOT ((typeof(OLD.code) <> 'blob') AND (typeof(OLD.zone) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows - (CASE kind
+            WHEN 'unknown_zone' THEN (coalesce((OLD.zone IS NULL OR OLD.zone NOT IN ('nev','ice','staging','inspection','quarantine')), 0) <> 0)
+            WHEN 'bad_number' THEN (coalesce((typeof(OLD.rows) <> 'integer' OR typeof(OLD.slots_per_row) <> 'integer' OR OLD.rows < 0 OR OLD.slots_per_row < 0), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(OLD.code) <> 'blob') AND (typeof(OLD.zone) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'yard_blocks';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_yard_blocks_quality_upd_new AFTER UPDATE ON yard_blocks
+    WHEN (coalesce((NEW.zone IS NULL OR NEW.zone NOT IN ('nev','ice','staging','inspection','quarantine')), 0) <> 0) OR (coalesce((typeof(NEW.rows) <> 'integer' OR typeof(NEW.slots_per_row) <> 'integer' OR NEW.rows < 0 OR NEW.slots_per_row < 0), 0) <> 0) OR (coalesce((NOT ((typeof(NEW.code) <> 'blob') AND (typeof(NEW.zone) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows + (CASE kind
+            WHEN 'unknown_zone' THEN (coalesce((NEW.zone IS NULL OR NEW.zone NOT IN ('nev','ice','staging','inspection','quarantine')), 0) <> 0)
+            WHEN 'bad_number' THEN (coalesce((typeof(NEW.rows) <> 'integer' OR typeof(NEW.slots_per_row) <> 'integer' OR NEW.rows < 0 OR NEW.slots_per_row < 0), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(NEW.code) <> 'blob') AND (typeof(NEW.zone) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'yard_blocks';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_vessel_calls_quality_ins AFTER INSERT ON vessel_calls
+    WHEN (coalesce((NEW.status IS NULL OR NEW.status NOT IN ('expected','alongside','departed')), 0) <> 0) OR (coalesce((NOT ((NEW.eta IS NULL OR (typeof(NEW.eta) = 'text' AND (NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(NEW.eta) BETWEEN 22 AND 30 AND trim(substr(NEW.eta, 21, length(NEW.eta) - 21), '0123456789') = '') OR (NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(NEW.eta) BETWEEN 27 AND 35 AND trim(substr(NEW.eta, 21, length(NEW.eta) - 26), '0123456789') = '')) AND date(substr(NEW.eta, 1, 10)) IS substr(NEW.eta, 1, 10) AND substr(NEW.eta, 12, 2) <= '23' AND strftime('%s', NEW.eta) IS NOT NULL)) AND (NEW.etd IS NULL OR (typeof(NEW.etd) = 'text' AND (NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(NEW.etd) BETWEEN 22 AND 30 AND trim(substr(NEW.etd, 21, length(NEW.etd) - 21), '0123456789') = '') OR (NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(NEW.etd) BETWEEN 27 AND 35 AND trim(substr(NEW.etd, 21, length(NEW.etd) - 26), '0123456789') = '')) AND date(substr(NEW.etd, 1, 10)) IS substr(NEW.etd, 1, 10) AND substr(NEW.etd, 12, 2) <= '23' AND strftime('%s', NEW.etd) IS NOT NULL)))), 0) <> 0) OR (coalesce(((NEW.imo IS NOT NULL AND typeof(NEW.imo) <> 'integer')), 0) <> 0) OR (coalesce((NOT ((typeof(NEW.voyage) <> 'blob') AND (typeof(NEW.berth) <> 'blob') AND (typeof(NEW.status) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows + (CASE kind
+            WHEN 'unknown_status' THEN (coalesce((NEW.status IS NULL OR NEW.status NOT IN ('expected','alongside','departed')), 0) <> 0)
+            WHEN 'bad_timestamp' THEN (coalesce((NOT ((NEW.eta IS NULL OR (typeof(NEW.eta) = 'text' AND (NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(NEW.eta) BETWEEN 22 AND 30 AND trim(substr(NEW.eta, 21, length(NEW.eta) - 21), '0123456789') = '') OR (NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(NEW.eta) BETWEEN 27 AND 35 AND trim(substr(NEW.eta, 21, length(NEW.eta) - 26), '0123456789') = '')) AND date(substr(NEW.eta, 1, 10)) IS substr(NEW.eta, 1, 10) AND substr(NEW.eta, 12, 2) <= '23' AND strftime('%s', NEW.eta) IS NOT NULL)) AND (NEW.etd IS NULL OR (typeof(NEW.etd) = 'text' AND (NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(NEW.etd) BETWEEN 22 AND 30 AND trim(substr(NEW.etd, 21, length(NEW.etd) - 21), '0123456789') = '') OR (NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(NEW.etd) BETWEEN 27 AND 35 AND trim(substr(NEW.etd, 21, length(NEW.etd) - 26), '0123456789') = '')) AND date(substr(NEW.etd, 1, 10)) IS substr(NEW.etd, 1, 10) AND substr(NEW.etd, 12, 2) <= '23' AND strftime('%s', NEW.etd) IS NOT NULL)))), 0) <> 0)
+            WHEN 'bad_number' THEN (coalesce(((NEW.imo IS NOT NULL AND typeof(NEW.imo) <> 'integer')), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(NEW.voyage) <> 'blob') AND (typeof(NEW.berth) <> 'blob') AND (typeof(NEW.status) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'vessel_calls';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_vessel_calls_quality_del AFTER DELETE ON vessel_calls
+    WHEN (coalesce((OLD.status IS NULL OR OLD.status NOT IN ('expected','alongside','departed')), 0) <> 0) OR (coalesce((NOT ((OLD.eta IS NULL OR (typeof(OLD.eta) = 'text' AND (OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(OLD.eta) BETWEEN 22 AND 30 AND trim(substr(OLD.eta, 21, length(OLD.eta) - 21), '0123456789') = '') OR (OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(OLD.eta) BETWEEN 27 AND 35 AND trim(substr(OLD.eta, 21, length(OLD.eta) - 26), '0123456789') = '')) AND date(substr(OLD.eta, 1, 10)) IS substr(OLD.eta, 1, 10) AND substr(OLD.eta, 12, 2) <= '23' AND strftime('%s', OLD.eta) IS NOT NULL)) AND (OLD.etd IS NULL OR (typeof(OLD.etd) = 'text' AND (OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(OLD.etd) BETWEEN 22 AND 30 AND trim(substr(OLD.etd, 21, length(OLD.etd) - 21), '0123456789') = '') OR (OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(OLD.etd) BETWEEN 27 AND 35 AND trim(substr(OLD.etd, 21, length(OLD.etd) - 26), '0123456789') = '')) AND date(substr(OLD.etd, 1, 10)) IS substr(OLD.etd, 1, 10) AND substr(OLD.etd, 12, 2) <= '23' AND strftime('%s', OLD.etd) IS NOT NULL)))), 0) <> 0) OR (coalesce(((OLD.imo IS NOT NULL AND typeof(OLD.imo) <> 'integer')), 0) <> 0) OR (coalesce((NOT ((typeof(OLD.voyage) <> 'blob') AND (typeof(OLD.berth) <> 'blob') AND (typeof(OLD.status) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows - (CASE kind
+            WHEN 'unknown_status' THEN (coalesce((OLD.status IS NULL OR OLD.status NOT IN ('expected','alongside','departed')), 0) <> 0)
+            WHEN 'bad_timestamp' THEN (coalesce((NOT ((OLD.eta IS NULL OR (typeof(OLD.eta) = 'text' AND (OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(OLD.eta) BETWEEN 22 AND 30 AND trim(substr(OLD.eta, 21, length(OLD.eta) - 21), '0123456789') = '') OR (OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(OLD.eta) BETWEEN 27 AND 35 AND trim(substr(OLD.eta, 21, length(OLD.eta) - 26), '0123456789') = '')) AND date(substr(OLD.eta, 1, 10)) IS substr(OLD.eta, 1, 10) AND substr(OLD.eta, 12, 2) <= '23' AND strftime('%s', OLD.eta) IS NOT NULL)) AND (OLD.etd IS NULL OR (typeof(OLD.etd) = 'text' AND (OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(OLD.etd) BETWEEN 22 AND 30 AND trim(substr(OLD.etd, 21, length(OLD.etd) - 21), '0123456789') = '') OR (OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(OLD.etd) BETWEEN 27 AND 35 AND trim(substr(OLD.etd, 21, length(OLD.etd) - 26), '0123456789') = '')) AND date(substr(OLD.etd, 1, 10)) IS substr(OLD.etd, 1, 10) AND substr(OLD.etd, 12, 2) <= '23' AND strftime('%s', OLD.etd) IS NOT NULL)))), 0) <> 0)
+            WHEN 'bad_number' THEN (coalesce(((OLD.imo IS NOT NULL AND typeof(OLD.imo) <> 'integer')), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(OLD.voyage) <> 'blob') AND (typeof(OLD.berth) <> 'blob') AND (typeof(OLD.status) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'vessel_calls';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_vessel_calls_quality_upd_old AFTER UPDATE ON vessel_calls
+    WHEN (coalesce((OLD.status IS NULL OR OLD.status NOT IN ('expected','alongside','departed')), 0) <> 0) OR (coalesce((NOT ((OLD.eta IS NULL OR (typeof(OLD.eta) = 'text' AND (OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(OLD.eta) BETWEEN 22 AND 30 AND trim(substr(OLD.eta, 21, length(OLD.eta) - 21), '0123456789') = '') OR (OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(OLD.eta) BETWEEN 27 AND 35 AND trim(substr(OLD.eta, 21, length(OLD.eta) - 26), '0123456789') = '')) AND date(substr(OLD.eta, 1, 10)) IS substr(OLD.eta, 1, 10) AND substr(OLD.eta, 12, 2) <= '23' AND strftime('%s', OLD.eta) IS NOT NULL)) AND (OLD.etd IS NULL OR (typeof(OLD.etd) = 'text' AND (OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(OLD.etd) BETWEEN 22 AND 30 AND trim(substr(OLD.etd, 21, length(OLD.etd) - 21), '0123456789') = '') OR (OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(OLD.etd) BETWEEN 27 AND 35 AND trim(substr(OLD.etd, 21, length(OLD.etd) - 26), '0123456789') = '')) AND date(substr(OLD.etd, 1, 10)) IS substr(OLD.etd, 1, 10) AND substr(OLD.etd, 12, 2) <= '23' AND strftime('%s', OLD.etd) IS NOT NULL)))), 0) <> 0) OR (coalesce(((OLD.imo IS NOT NULL AND typeof(OLD.imo) <> 'integer')), 0) <> 0) OR (coalesce((NOT ((typeof(OLD.voyage) <> 'blob') AND (typeof(OLD.berth) <> 'blob') AND (typeof(OLD.status) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows - (CASE kind
+            WHEN 'unknown_status' THEN (coalesce((OLD.status IS NULL OR OLD.status NOT IN ('expected','alongside','departed')), 0) <> 0)
+            WHEN 'bad_timestamp' THEN (coalesce((NOT ((OLD.eta IS NULL OR (typeof(OLD.eta) = 'text' AND (OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(OLD.eta) BETWEEN 22 AND 30 AND trim(substr(OLD.eta, 21, length(OLD.eta) - 21), '0123456789') = '') OR (OLD.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(OLD.eta) BETWEEN 27 AND 35 AND trim(substr(OLD.eta, 21, length(OLD.eta) - 26), '0123456789') = '')) AND date(substr(OLD.eta, 1, 10)) IS substr(OLD.eta, 1, 10) AND substr(OLD.eta, 12, 2) <= '23' AND strftime('%s', OLD.eta) IS NOT NULL)) AND (OLD.etd IS NULL OR (typeof(OLD.etd) = 'text' AND (OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(OLD.etd) BETWEEN 22 AND 30 AND trim(substr(OLD.etd, 21, length(OLD.etd) - 21), '0123456789') = '') OR (OLD.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(OLD.etd) BETWEEN 27 AND 35 AND trim(substr(OLD.etd, 21, length(OLD.etd) - 26), '0123456789') = '')) AND date(substr(OLD.etd, 1, 10)) IS substr(OLD.etd, 1, 10) AND substr(OLD.etd, 12, 2) <= '23' AND strftime('%s', OLD.etd) IS NOT NULL)))), 0) <> 0)
+            WHEN 'bad_number' THEN (coalesce(((OLD.imo IS NOT NULL AND typeof(OLD.imo) <> 'integer')), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(OLD.voyage) <> 'blob') AND (typeof(OLD.berth) <> 'blob') AND (typeof(OLD.status) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'vessel_calls';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_vessel_calls_quality_upd_new AFTER UPDATE ON vessel_calls
+    WHEN (coalesce((NEW.status IS NULL OR NEW.status NOT IN ('expected','alongside','departed')), 0) <> 0) OR (coalesce((NOT ((NEW.eta IS NULL OR (typeof(NEW.eta) = 'text' AND (NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(NEW.eta) BETWEEN 22 AND 30 AND trim(substr(NEW.eta, 21, length(NEW.eta) - 21), '0123456789') = '') OR (NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(NEW.eta) BETWEEN 27 AND 35 AND trim(substr(NEW.eta, 21, length(NEW.eta) - 26), '0123456789') = '')) AND date(substr(NEW.eta, 1, 10)) IS substr(NEW.eta, 1, 10) AND substr(NEW.eta, 12, 2) <= '23' AND strftime('%s', NEW.eta) IS NOT NULL)) AND (NEW.etd IS NULL OR (typeof(NEW.etd) = 'text' AND (NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(NEW.etd) BETWEEN 22 AND 30 AND trim(substr(NEW.etd, 21, length(NEW.etd) - 21), '0123456789') = '') OR (NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(NEW.etd) BETWEEN 27 AND 35 AND trim(substr(NEW.etd, 21, length(NEW.etd) - 26), '0123456789') = '')) AND date(substr(NEW.etd, 1, 10)) IS substr(NEW.etd, 1, 10) AND substr(NEW.etd, 12, 2) <= '23' AND strftime('%s', NEW.etd) IS NOT NULL)))), 0) <> 0) OR (coalesce(((NEW.imo IS NOT NULL AND typeof(NEW.imo) <> 'integer')), 0) <> 0) OR (coalesce((NOT ((typeof(NEW.voyage) <> 'blob') AND (typeof(NEW.berth) <> 'blob') AND (typeof(NEW.status) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows + (CASE kind
+            WHEN 'unknown_status' THEN (coalesce((NEW.status IS NULL OR NEW.status NOT IN ('expected','alongside','departed')), 0) <> 0)
+            WHEN 'bad_timestamp' THEN (coalesce((NOT ((NEW.eta IS NULL OR (typeof(NEW.eta) = 'text' AND (NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(NEW.eta) BETWEEN 22 AND 30 AND trim(substr(NEW.eta, 21, length(NEW.eta) - 21), '0123456789') = '') OR (NEW.eta GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(NEW.eta) BETWEEN 27 AND 35 AND trim(substr(NEW.eta, 21, length(NEW.eta) - 26), '0123456789') = '')) AND date(substr(NEW.eta, 1, 10)) IS substr(NEW.eta, 1, 10) AND substr(NEW.eta, 12, 2) <= '23' AND strftime('%s', NEW.eta) IS NOT NULL)) AND (NEW.etd IS NULL OR (typeof(NEW.etd) = 'text' AND (NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(NEW.etd) BETWEEN 22 AND 30 AND trim(substr(NEW.etd, 21, length(NEW.etd) - 21), '0123456789') = '') OR (NEW.etd GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(NEW.etd) BETWEEN 27 AND 35 AND trim(substr(NEW.etd, 21, length(NEW.etd) - 26), '0123456789') = '')) AND date(substr(NEW.etd, 1, 10)) IS substr(NEW.etd, 1, 10) AND substr(NEW.etd, 12, 2) <= '23' AND strftime('%s', NEW.etd) IS NOT NULL)))), 0) <> 0)
+            WHEN 'bad_number' THEN (coalesce(((NEW.imo IS NOT NULL AND typeof(NEW.imo) <> 'integer')), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(NEW.voyage) <> 'blob') AND (typeof(NEW.berth) <> 'blob') AND (typeof(NEW.status) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'vessel_calls';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_consignments_quality_ins AFTER INSERT ON consignments
+    WHEN (coalesce((NEW.status IS NULL OR NEW.status NOT IN ('open','loading','closed','cancelled')), 0) <> 0) OR (coalesce((NOT ((NEW.cutoff_at IS NULL OR (typeof(NEW.cutoff_at) = 'text' AND (NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(NEW.cutoff_at) BETWEEN 22 AND 30 AND trim(substr(NEW.cutoff_at, 21, length(NEW.cutoff_at) - 21), '0123456789') = '') OR (NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(NEW.cutoff_at) BETWEEN 27 AND 35 AND trim(substr(NEW.cutoff_at, 21, length(NEW.cutoff_at) - 26), '0123456789') = '')) AND date(substr(NEW.cutoff_at, 1, 10)) IS substr(NEW.cutoff_at, 1, 10) AND substr(NEW.cutoff_at, 12, 2) <= '23' AND strftime('%s', NEW.cutoff_at) IS NOT NULL)))), 0) <> 0) OR (coalesce(((NEW.planned_units IS NOT NULL AND (typeof(NEW.planned_units) <> 'integer' OR NEW.planned_units < 0)) OR (NEW.call_id IS NOT NULL AND typeof(NEW.call_id) <> 'integer')), 0) <> 0) OR (coalesce((NOT ((typeof(NEW.ref) <> 'blob') AND (typeof(NEW.brand) <> 'blob') AND (typeof(NEW.destination) <> 'blob') AND (typeof(NEW.status) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows + (CASE kind
+            WHEN 'unknown_status' THEN (coalesce((NEW.status IS NULL OR NEW.status NOT IN ('open','loading','closed','cancelled')), 0) <> 0)
+            WHEN 'bad_timestamp' THEN (coalesce((NOT ((NEW.cutoff_at IS NULL OR (typeof(NEW.cutoff_at) = 'text' AND (NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(NEW.cutoff_at) BETWEEN 22 AND 30 AND trim(substr(NEW.cutoff_at, 21, length(NEW.cutoff_at) - 21), '0123456789') = '') OR (NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(NEW.cutoff_at) BETWEEN 27 AND 35 AND trim(substr(NEW.cutoff_at, 21, length(NEW.cutoff_at) - 26), '0123456789') = '')) AND date(substr(NEW.cutoff_at, 1, 10)) IS substr(NEW.cutoff_at, 1, 10) AND substr(NEW.cutoff_at, 12, 2) <= '23' AND strftime('%s', NEW.cutoff_at) IS NOT NULL)))), 0) <> 0)
+            WHEN 'bad_number' THEN (coalesce(((NEW.planned_units IS NOT NULL AND (typeof(NEW.planned_units) <> 'integer' OR NEW.planned_units < 0)) OR (NEW.call_id IS NOT NULL AND typeof(NEW.call_id) <> 'integer')), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(NEW.ref) <> 'blob') AND (typeof(NEW.brand) <> 'blob') AND (typeof(NEW.destination) <> 'blob') AND (typeof(NEW.status) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'consignments';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_consignments_quality_del AFTER DELETE ON consignments
+    WHEN (coalesce((OLD.status IS NULL OR OLD.status NOT IN ('open','loading','closed','cancelled')), 0) <> 0) OR (coalesce((NOT ((OLD.cutoff_at IS NULL OR (typeof(OLD.cutoff_at) = 'text' AND (OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(OLD.cutoff_at) BETWEEN 22 AND 30 AND trim(substr(OLD.cutoff_at, 21, length(OLD.cutoff_at) - 21), '0123456789') = '') OR (OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(OLD.cutoff_at) BETWEEN 27 AND 35 AND trim(substr(OLD.cutoff_at, 21, length(OLD.cutoff_at) - 26), '0123456789') = '')) AND date(substr(OLD.cutoff_at, 1, 10)) IS substr(OLD.cutoff_at, 1, 10) AND substr(OLD.cutoff_at, 12, 2) <= '23' AND strftime('%s', OLD.cutoff_at) IS NOT NULL)))), 0) <> 0) OR (coalesce(((OLD.planned_units IS NOT NULL AND (typeof(OLD.planned_units) <> 'integer' OR OLD.planned_units < 0)) OR (OLD.call_id IS NOT NULL AND typeof(OLD.call_id) <> 'integer')), 0) <> 0) OR (coalesce((NOT ((typeof(OLD.ref) <> 'blob') AND (typeof(OLD.brand) <> 'blob') AND (typeof(OLD.destination) <> 'blob') AND (typeof(OLD.status) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows - (CASE kind
+            WHEN 'unknown_status' THEN (coalesce((OLD.status IS NULL OR OLD.status NOT IN ('open','loading','closed','cancelled')), 0) <> 0)
+            WHEN 'bad_timestamp' THEN (coalesce((NOT ((OLD.cutoff_at IS NULL OR (typeof(OLD.cutoff_at) = 'text' AND (OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(OLD.cutoff_at) BETWEEN 22 AND 30 AND trim(substr(OLD.cutoff_at, 21, length(OLD.cutoff_at) - 21), '0123456789') = '') OR (OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(OLD.cutoff_at) BETWEEN 27 AND 35 AND trim(substr(OLD.cutoff_at, 21, length(OLD.cutoff_at) - 26), '0123456789') = '')) AND date(substr(OLD.cutoff_at, 1, 10)) IS substr(OLD.cutoff_at, 1, 10) AND substr(OLD.cutoff_at, 12, 2) <= '23' AND strftime('%s', OLD.cutoff_at) IS NOT NULL)))), 0) <> 0)
+            WHEN 'bad_number' THEN (coalesce(((OLD.planned_units IS NOT NULL AND (typeof(OLD.planned_units) <> 'integer' OR OLD.planned_units < 0)) OR (OLD.call_id IS NOT NULL AND typeof(OLD.call_id) <> 'integer')), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(OLD.ref) <> 'blob') AND (typeof(OLD.brand) <> 'blob') AND (typeof(OLD.destination) <> 'blob') AND (typeof(OLD.status) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'consignments';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_consignments_quality_upd_old AFTER UPDATE ON consignments
+    WHEN (coalesce((OLD.status IS NULL OR OLD.status NOT IN ('open','loading','closed','cancelled')), 0) <> 0) OR (coalesce((NOT ((OLD.cutoff_at IS NULL OR (typeof(OLD.cutoff_at) = 'text' AND (OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(OLD.cutoff_at) BETWEEN 22 AND 30 AND trim(substr(OLD.cutoff_at, 21, length(OLD.cutoff_at) - 21), '0123456789') = '') OR (OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(OLD.cutoff_at) BETWEEN 27 AND 35 AND trim(substr(OLD.cutoff_at, 21, length(OLD.cutoff_at) - 26), '0123456789') = '')) AND date(substr(OLD.cutoff_at, 1, 10)) IS substr(OLD.cutoff_at, 1, 10) AND substr(OLD.cutoff_at, 12, 2) <= '23' AND strftime('%s', OLD.cutoff_at) IS NOT NULL)))), 0) <> 0) OR (coalesce(((OLD.planned_units IS NOT NULL AND (typeof(OLD.planned_units) <> 'integer' OR OLD.planned_units < 0)) OR (OLD.call_id IS NOT NULL AND typeof(OLD.call_id) <> 'integer')), 0) <> 0) OR (coalesce((NOT ((typeof(OLD.ref) <> 'blob') AND (typeof(OLD.brand) <> 'blob') AND (typeof(OLD.destination) <> 'blob') AND (typeof(OLD.status) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows - (CASE kind
+            WHEN 'unknown_status' THEN (coalesce((OLD.status IS NULL OR OLD.status NOT IN ('open','loading','closed','cancelled')), 0) <> 0)
+            WHEN 'bad_timestamp' THEN (coalesce((NOT ((OLD.cutoff_at IS NULL OR (typeof(OLD.cutoff_at) = 'text' AND (OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(OLD.cutoff_at) BETWEEN 22 AND 30 AND trim(substr(OLD.cutoff_at, 21, length(OLD.cutoff_at) - 21), '0123456789') = '') OR (OLD.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(OLD.cutoff_at) BETWEEN 27 AND 35 AND trim(substr(OLD.cutoff_at, 21, length(OLD.cutoff_at) - 26), '0123456789') = '')) AND date(substr(OLD.cutoff_at, 1, 10)) IS substr(OLD.cutoff_at, 1, 10) AND substr(OLD.cutoff_at, 12, 2) <= '23' AND strftime('%s', OLD.cutoff_at) IS NOT NULL)))), 0) <> 0)
+            WHEN 'bad_number' THEN (coalesce(((OLD.planned_units IS NOT NULL AND (typeof(OLD.planned_units) <> 'integer' OR OLD.planned_units < 0)) OR (OLD.call_id IS NOT NULL AND typeof(OLD.call_id) <> 'integer')), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(OLD.ref) <> 'blob') AND (typeof(OLD.brand) <> 'blob') AND (typeof(OLD.destination) <> 'blob') AND (typeof(OLD.status) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'consignments';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_consignments_quality_upd_new AFTER UPDATE ON consignments
+    WHEN (coalesce((NEW.status IS NULL OR NEW.status NOT IN ('open','loading','closed','cancelled')), 0) <> 0) OR (coalesce((NOT ((NEW.cutoff_at IS NULL OR (typeof(NEW.cutoff_at) = 'text' AND (NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(NEW.cutoff_at) BETWEEN 22 AND 30 AND trim(substr(NEW.cutoff_at, 21, length(NEW.cutoff_at) - 21), '0123456789') = '') OR (NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(NEW.cutoff_at) BETWEEN 27 AND 35 AND trim(substr(NEW.cutoff_at, 21, length(NEW.cutoff_at) - 26), '0123456789') = '')) AND date(substr(NEW.cutoff_at, 1, 10)) IS substr(NEW.cutoff_at, 1, 10) AND substr(NEW.cutoff_at, 12, 2) <= '23' AND strftime('%s', NEW.cutoff_at) IS NOT NULL)))), 0) <> 0) OR (coalesce(((NEW.planned_units IS NOT NULL AND (typeof(NEW.planned_units) <> 'integer' OR NEW.planned_units < 0)) OR (NEW.call_id IS NOT NULL AND typeof(NEW.call_id) <> 'integer')), 0) <> 0) OR (coalesce((NOT ((typeof(NEW.ref) <> 'blob') AND (typeof(NEW.brand) <> 'blob') AND (typeof(NEW.destination) <> 'blob') AND (typeof(NEW.status) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows + (CASE kind
+            WHEN 'unknown_status' THEN (coalesce((NEW.status IS NULL OR NEW.status NOT IN ('open','loading','closed','cancelled')), 0) <> 0)
+            WHEN 'bad_timestamp' THEN (coalesce((NOT ((NEW.cutoff_at IS NULL OR (typeof(NEW.cutoff_at) = 'text' AND (NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(NEW.cutoff_at) BETWEEN 22 AND 30 AND trim(substr(NEW.cutoff_at, 21, length(NEW.cutoff_at) - 21), '0123456789') = '') OR (NEW.cutoff_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(NEW.cutoff_at) BETWEEN 27 AND 35 AND trim(substr(NEW.cutoff_at, 21, length(NEW.cutoff_at) - 26), '0123456789') = '')) AND date(substr(NEW.cutoff_at, 1, 10)) IS substr(NEW.cutoff_at, 1, 10) AND substr(NEW.cutoff_at, 12, 2) <= '23' AND strftime('%s', NEW.cutoff_at) IS NOT NULL)))), 0) <> 0)
+            WHEN 'bad_number' THEN (coalesce(((NEW.planned_units IS NOT NULL AND (typeof(NEW.planned_units) <> 'integer' OR NEW.planned_units < 0)) OR (NEW.call_id IS NOT NULL AND typeof(NEW.call_id) <> 'integer')), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(NEW.ref) <> 'blob') AND (typeof(NEW.brand) <> 'blob') AND (typeof(NEW.destination) <> 'blob') AND (typeof(NEW.status) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'consignments';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_vessels_quality_ins AFTER INSERT ON vessels
+    WHEN (coalesce(((NEW.capacity_ceu IS NOT NULL AND typeof(NEW.capacity_ceu) <> 'integer')), 0) <> 0) OR (coalesce((NOT ((typeof(NEW.name) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows + (CASE kind
+            WHEN 'bad_number' THEN (coalesce(((NEW.capacity_ceu IS NOT NULL AND typeof(NEW.capacity_ceu) <> 'integer')), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(NEW.name) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'vessels';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_vessels_quality_del AFTER DELETE ON vessels
+    WHEN (coalesce(((OLD.capacity_ceu IS NOT NULL AND typeof(OLD.capacity_ceu) <> 'integer')), 0) <> 0) OR (coalesce((NOT ((typeof(OLD.name) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows - (CASE kind
+            WHEN 'bad_number' THEN (coalesce(((OLD.capacity_ceu IS NOT NULL AND typeof(OLD.capacity_ceu) <> 'integer')), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(OLD.name) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'vessels';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_vessels_quality_upd_old AFTER UPDATE ON vessels
+    WHEN (coalesce(((OLD.capacity_ceu IS NOT NULL AND typeof(OLD.capacity_ceu) <> 'integer')), 0) <> 0) OR (coalesce((NOT ((typeof(OLD.name) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows - (CASE kind
+            WHEN 'bad_number' THEN (coalesce(((OLD.capacity_ceu IS NOT NULL AND typeof(OLD.capacity_ceu) <> 'integer')), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(OLD.name) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'vessels';
+END;
+CREATE TRIGGER IF NOT EXISTS yt_vessels_quality_upd_new AFTER UPDATE ON vessels
+    WHEN (coalesce(((NEW.capacity_ceu IS NOT NULL AND typeof(NEW.capacity_ceu) <> 'integer')), 0) <> 0) OR (coalesce((NOT ((typeof(NEW.name) <> 'blob'))), 0) <> 0)
+BEGIN
+    UPDATE yt_quality SET rows = rows + (CASE kind
+            WHEN 'bad_number' THEN (coalesce(((NEW.capacity_ceu IS NOT NULL AND typeof(NEW.capacity_ceu) <> 'integer')), 0) <> 0)
+            WHEN 'bad_text' THEN (coalesce((NOT ((typeof(NEW.name) <> 'blob'))), 0) <> 0)
+            WHEN '*' THEN 1
+            ELSE 0 END)
+        WHERE tbl = 'vessels';
 END;
 CREATE TRIGGER IF NOT EXISTS yt_events_quality_ins AFTER INSERT ON events
     WHEN (coalesce((NEW.at IS NULL OR NOT (NEW.at IS NULL OR (typeof(NEW.at) = 'text' AND (NEW.at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][Zz]' OR NEW.at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9][+-][0-9][0-9]:[0-9][0-9]' OR (NEW.at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[Zz]' AND length(NEW.at) BETWEEN 22 AND 30 AND trim(substr(NEW.at, 21, length(NEW.at) - 21), '0123456789') = '') OR (NEW.at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length(NEW.at) BETWEEN 27 AND 35 AND trim(substr(NEW.at, 21, length(NEW.at) - 26), '0123456789') = '')) AND date(substr(NEW.at, 1, 10)) IS substr(NEW.at, 1, 10) AND substr(NEW.at, 12, 2) <= '23' AND strftime('%s', NEW.at) IS NOT NULL))), 0) <> 0) OR (coalesce((NOT ((typeof(NEW.vin) <> 'blob') AND (typeof(NEW.kind) <> 'blob') AND (typeof(NEW.detail) <> 'blob'))), 0) <> 0)

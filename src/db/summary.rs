@@ -16,9 +16,10 @@ use crate::db::sql::{epoch_s, exported, is_nev};
 /// Seconds in one export bucket.
 pub const BUCKET_S: i64 = 900;
 
-/// Tables whose data-quality counts triggers maintain (the rest are small enough to
-/// scan on every refresh).
-pub const COUNTED_TABLES: [&str; 2] = ["vehicles", "events"];
+/// Tables whose data-quality counts triggers maintain: all of them, so that a refresh
+/// reads a dozen counters instead of re-checking history (consignments and calls
+/// grow with it too).
+pub const COUNTED_TABLES: [&str; 6] = quality::TABLES;
 
 /// The SQL that adds the summary tables and their triggers (idempotent).
 pub fn ddl() -> String {
@@ -43,7 +44,9 @@ pub fn ddl() -> String {
         }
     }
     s.push_str(&vehicle_triggers());
-    s.push_str(&event_triggers());
+    for table in COUNTED_TABLES {
+        s.push_str(&quality_triggers(table));
+    }
     s
 }
 
@@ -111,8 +114,6 @@ pub fn trigger_names() -> Vec<String> {
 fn vehicle_triggers() -> String {
     // Only these columns move an export.
     let upd = "UPDATE OF status, loaded_at, powertrain, consignment_id";
-    let checks_old = quality::checks("vehicles", "OLD.");
-    let checks_new = quality::checks("vehicles", "NEW.");
     [
         trigger(
             "yt_vehicles_export_ins",
@@ -142,79 +143,60 @@ fn vehicle_triggers() -> String {
             &exported("NEW"),
             &export_change("NEW", "+"),
         ),
-        trigger(
-            "yt_vehicles_quality_ins",
-            "INSERT",
-            "vehicles",
-            &quality::any(&checks_new),
-            &quality_change("vehicles", "NEW", "+"),
-        ),
-        trigger(
-            "yt_vehicles_quality_del",
-            "DELETE",
-            "vehicles",
-            &quality::any(&checks_old),
-            &quality_change("vehicles", "OLD", "-"),
-        ),
-        trigger(
-            "yt_vehicles_quality_upd_old",
-            "UPDATE",
-            "vehicles",
-            &quality::any(&checks_old),
-            &quality_change("vehicles", "OLD", "-"),
-        ),
-        trigger(
-            "yt_vehicles_quality_upd_new",
-            "UPDATE",
-            "vehicles",
-            &quality::any(&checks_new),
-            &quality_change("vehicles", "NEW", "+"),
-        ),
     ]
     .concat()
 }
 
-fn event_triggers() -> String {
-    let checks_old = quality::checks("events", "OLD.");
-    let checks_new = quality::checks("events", "NEW.");
+/// The four triggers that keep `table`'s data-quality counters.
+fn quality_triggers(table: &str) -> String {
+    let any_old = quality::any(&quality::checks(table, "OLD."));
+    let any_new = quality::any(&quality::checks(table, "NEW."));
+    let name = |op: &str| format!("yt_{table}_quality_{op}");
     [
         trigger(
-            "yt_events_quality_ins",
+            &name("ins"),
             "INSERT",
-            "events",
-            &quality::any(&checks_new),
-            &quality_change("events", "NEW", "+"),
+            table,
+            &any_new,
+            &quality_change(table, "NEW", "+"),
         ),
         trigger(
-            "yt_events_quality_del",
+            &name("del"),
             "DELETE",
-            "events",
-            &quality::any(&checks_old),
-            &quality_change("events", "OLD", "-"),
+            table,
+            &any_old,
+            &quality_change(table, "OLD", "-"),
         ),
         trigger(
-            "yt_events_quality_upd_old",
+            &name("upd_old"),
             "UPDATE",
-            "events",
-            &quality::any(&checks_old),
-            &quality_change("events", "OLD", "-"),
+            table,
+            &any_old,
+            &quality_change(table, "OLD", "-"),
         ),
         trigger(
-            "yt_events_quality_upd_new",
+            &name("upd_new"),
             "UPDATE",
-            "events",
-            &quality::any(&checks_new),
-            &quality_change("events", "NEW", "+"),
+            table,
+            &any_new,
+            &quality_change(table, "NEW", "+"),
         ),
     ]
     .concat()
 }
 
 /// Fills the summary tables from the rows already there (for `init --existing`):
-/// run in the same transaction that creates them.
+/// run in the same transaction that creates them. One pass over each table.
 pub fn backfill_sql() -> String {
+    let mut s = backfill_exports_sql();
+    s.push_str(&backfill_quality_sql());
+    s
+}
+
+/// Fills the export summaries from the rows.
+pub fn backfill_exports_sql() -> String {
     let v = "v";
-    let mut s = format!(
+    format!(
         "DELETE FROM yt_export_buckets;\nDELETE FROM yt_consignment_exports;\n\
          INSERT INTO yt_export_buckets(bucket, units, nev)\n    SELECT {} / {BUCKET_S}, count(*), sum({})\n    \
          FROM vehicles AS v WHERE {} GROUP BY 1;\n\
@@ -225,18 +207,34 @@ pub fn backfill_sql() -> String {
         exported(v),
         is_nev(v),
         exported(v),
-    );
+    )
+}
+
+/// Fills the data-quality counters from the rows: every kind counted in one pass
+/// over each table, through a temporary table.
+pub fn backfill_quality_sql() -> String {
+    let mut s = String::new();
     for table in COUNTED_TABLES {
         let checks = quality::checks(table, "");
-        for (kind, cond) in &checks {
-            s.push_str(&format!(
-                "UPDATE yt_quality SET rows = (SELECT count(*) FROM {table} WHERE {}) WHERE tbl = '{table}' AND kind = '{kind}';\n",
-                quality::flag(cond)
-            ));
-        }
+        let mut cols: Vec<String> = checks
+            .iter()
+            .enumerate()
+            .map(|(i, (_, cond))| format!("coalesce(sum({}), 0) AS c{i}", quality::flag(cond)))
+            .collect();
+        cols.push(format!("coalesce(sum({}), 0) AS c_any", quality::any(&checks)));
+        let mut cases: String = checks
+            .iter()
+            .enumerate()
+            .map(|(i, (kind, _))| format!(" WHEN '{kind}' THEN c{i}"))
+            .collect();
+        cases.push_str(" WHEN '*' THEN c_any");
         s.push_str(&format!(
-            "UPDATE yt_quality SET rows = (SELECT count(*) FROM {table} WHERE {}) WHERE tbl = '{table}' AND kind = '*';\n",
-            quality::any(&checks)
+            "DROP TABLE IF EXISTS temp.yt_quality_fill;\n\
+             CREATE TEMP TABLE yt_quality_fill AS SELECT {} FROM {table};\n\
+             UPDATE yt_quality SET rows = (SELECT CASE yt_quality.kind{cases} ELSE 0 END FROM temp.yt_quality_fill)\n    \
+             WHERE tbl = '{table}';\n\
+             DROP TABLE temp.yt_quality_fill;\n",
+            cols.join(", ")
         ));
     }
     s

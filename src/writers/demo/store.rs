@@ -97,17 +97,10 @@ fn drop_derived(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Fills the export summaries from the rows with `summary::backfill_sql`, leaving
-/// out its data-quality counts (see `fill_quality`).
+/// Fills the export summaries from the rows (the data-quality counts are filled by
+/// `fill_quality`, one table per thread).
 fn fill_export_summaries(conn: &Connection) -> rusqlite::Result<()> {
-    for stmt in crate::db::summary::backfill_sql().split(";\n") {
-        let stmt = stmt.trim();
-        if stmt.is_empty() || stmt.starts_with("UPDATE yt_quality") {
-            continue;
-        }
-        conn.execute_batch(stmt)?;
-    }
-    Ok(())
+    conn.execute_batch(&crate::db::summary::backfill_exports_sql())
 }
 
 /// Counts each table's data-quality problems with `quality::scan` (one pass per

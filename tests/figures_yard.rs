@@ -365,3 +365,29 @@ fn json_has_the_keys_of_spec_section_5() {
     assert!(v["data_quality"]["problems"].is_u64());
     assert!(v["data_quality"]["by_kind"].is_object());
 }
+
+#[test]
+fn alerts_name_at_most_twenty_subjects_staged_first_but_count_all() {
+    let y = yard("UTC");
+    y.block("S01", "staging", 10, 10);
+    let fresh = Some("2026-11-26T08:00:00Z");
+    for i in 0..25 {
+        let status = if i >= 23 { "staged" } else { "parked" };
+        y.parked(
+            &format!("V{i:02}"),
+            "BEV",
+            status,
+            Some("S01"),
+            Some(70.0),
+            fresh,
+            None,
+        );
+    }
+    let f = y.figures(NOW);
+    let over = f.alerts.iter().find(|a| a.kind == "soc_over_max").unwrap();
+    assert_eq!(over.count, 25);
+    assert_eq!(over.severity, yardtop::figures::Severity::Critical);
+    assert_eq!(over.subjects.len(), 20);
+    assert_eq!(&over.subjects[..3], ["V23", "V24", "V00"]);
+    assert_eq!(over.subjects[19], "V17");
+}

@@ -78,10 +78,13 @@ pub fn for_each_export(conn: &Connection, mut f: impl FnMut(ExportRow)) -> rusql
     Ok(())
 }
 
-/// A vehicle in the yard (gated in, parked, on hold or staged).
+/// A vehicle in the yard (gated in, parked, on hold or staged), borrowed from the
+/// row being read: the refresh reads tens of thousands of these, so nothing is
+/// allocated unless it is kept.
 #[derive(Debug, Clone, PartialEq)]
-pub struct YardVehicle {
-    pub vin: String,
+pub struct YardVehicle<'r> {
+    /// The VIN; lossy when it was not UTF-8.
+    pub vin: std::borrow::Cow<'r, str>,
     pub powertrain: Option<Powertrain>,
     pub status: VehicleStatus,
     /// None when NULL or unknown.
@@ -89,35 +92,49 @@ pub struct YardVehicle {
     /// Ok(None): no reading; Err: unreadable.
     pub soc_pct: Result<Option<f64>, ()>,
     pub soc_checked_ms: Result<Option<i64>, ()>,
-    pub block: Option<String>,
+    /// None when NULL or not text.
+    pub block: Option<&'r str>,
     pub gate_in_ms: Result<Option<i64>, ()>,
     /// A text column holds bytes that are not UTF-8.
     pub bad_utf8: bool,
 }
 
-pub fn yard_vehicles(conn: &Connection, mut f: impl FnMut(YardVehicle)) -> rusqlite::Result<()> {
+/// The text of a column, borrowed, when it is valid UTF-8 TEXT.
+fn str_ref<'r>(row: &'r rusqlite::Row<'_>, idx: usize) -> Option<&'r str> {
+    match row.get_ref(idx) {
+        Ok(rusqlite::types::ValueRef::Text(b)) => std::str::from_utf8(b).ok(),
+        _ => None,
+    }
+}
+
+/// A timestamp column in Unix milliseconds: Ok(None) for NULL, Err when unreadable.
+fn ms(row: &rusqlite::Row<'_>, idx: usize) -> Result<Option<i64>, ()> {
+    value::timestamp(row, idx).map(|t| t.map(|t| t.timestamp_millis()))
+}
+
+pub fn yard_vehicles(conn: &Connection, mut f: impl FnMut(YardVehicle<'_>)) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(YARD_VEHICLES)?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let Some(status) = value::text(row, 2)
-            .value
-            .as_deref()
-            .and_then(VehicleStatus::parse)
-        else {
+        let Some(status) = str_ref(row, 2).and_then(VehicleStatus::parse) else {
             continue;
         };
+        let vin = match row.get_ref(0) {
+            Ok(rusqlite::types::ValueRef::Text(b)) => String::from_utf8_lossy(b),
+            _ => std::borrow::Cow::Owned(value::text_or_empty(row, 0)),
+        };
         f(YardVehicle {
-            vin: value::text_or_empty(row, 0),
-            powertrain: powertrain(row, 1),
+            vin,
+            powertrain: str_ref(row, 1).and_then(Powertrain::parse),
             status,
-            hold_reason: value::text(row, 3).value.as_deref().and_then(HoldReason::parse),
+            hold_reason: str_ref(row, 3).and_then(HoldReason::parse),
             soc_pct: value::real(row, 4).and_then(|v| match v {
                 Some(p) if !(0.0..=100.0).contains(&p) => Err(()),
                 other => Ok(other),
             }),
-            soc_checked_ms: value::timestamp(row, 5).map(|t| t.map(|t| t.timestamp_millis())),
-            block: value::text(row, 6).value,
-            gate_in_ms: value::timestamp(row, 7).map(|t| t.map(|t| t.timestamp_millis())),
+            soc_checked_ms: ms(row, 5),
+            block: str_ref(row, 6),
+            gate_in_ms: ms(row, 7),
             bad_utf8: [0, 1, 2, 3, 6].iter().any(|&i| value::invalid_utf8(row, i)),
         });
     }
@@ -252,7 +269,11 @@ pub fn consignment_label(conn: &Connection, id: i64) -> rusqlite::Result<Option<
     let mut stmt = conn.prepare_cached(CONSIGNMENT_REF)?;
     let mut rows = stmt.query(params![id])?;
     Ok(rows.next()?.map(|row| {
-        (value::text_or_empty(row, 0), value::text_or_empty(row, 1), value::text_or_empty(row, 2))
+        (
+            value::text_or_empty(row, 0),
+            value::text_or_empty(row, 1),
+            value::text_or_empty(row, 2),
+        )
     }))
 }
 

@@ -5,8 +5,7 @@ use crate::db::settings::Settings;
 use crate::figures::model::{Alert, DataQuality, PendingConsignment, Severity};
 use crate::figures::yard::YardPass;
 
-/// Subjects an alert lists at most.
-pub const MAX_SUBJECTS: usize = 20;
+pub use crate::figures::subjects::MAX_SUBJECTS;
 
 fn fmt_pct(p: f64) -> String {
     if p.fract() == 0.0 {
@@ -45,12 +44,10 @@ pub fn alerts(
         }
     };
 
-    let staged_over = y.over_max.iter().filter(|(_, staged)| *staged).count() as u64;
-    let mut over: Vec<(String, bool)> = y.over_max.clone();
-    // Staged ones first: they are about to roll onto the ship.
-    over.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    over.truncate(MAX_SUBJECTS);
-    let n = y.over_max.len() as u64;
+    let staged_over = y.over_max_staged;
+    // Staged ones first (keyed "not staged" = false): they are about to roll onto the ship.
+    let over: Vec<String> = y.over_max.keys().iter().map(|(_, vin)| vin.clone()).collect();
+    let n = y.over_max.count;
     push(
         "soc_over_max",
         if staged_over > 0 {
@@ -59,7 +56,7 @@ pub fn alerts(
             Severity::Warning
         },
         n,
-        over.into_iter().map(|(v, _)| v).collect(),
+        over,
         format!(
             "{} over the {} SoC limit{}: must not be loaded; discharge or hold",
             plural(n, "NEV", "NEVs"),
@@ -71,63 +68,63 @@ pub fn alerts(
             }
         ),
     );
-    let n = y.under_min.len() as u64;
+    let n = y.under_min.count;
     push(
         "soc_under_min",
         Severity::Warning,
         n,
-        subjects(y.under_min.clone()),
+        y.under_min.list(),
         format!(
             "{} under {} SoC: needs charge",
             plural(n, "NEV", "NEVs"),
             fmt_pct(rules.soc_min_pct)
         ),
     );
-    let n = y.unchecked.len() as u64;
+    let n = y.unchecked.count;
     push(
         "soc_unchecked",
         Severity::Warning,
         n,
-        subjects(y.unchecked.clone()),
+        y.unchecked.list(),
         format!(
             "{} without a SoC reading in the last {} h: check before loading",
             plural(n, "NEV", "NEVs"),
             rules.soc_check_max_age_h
         ),
     );
-    let n = y.battery_holds.len() as u64;
+    let n = y.battery_holds.count;
     push(
         "battery_hold",
         Severity::Critical,
         n,
-        subjects(y.battery_holds.clone()),
+        y.battery_holds.list(),
         format!("{} on battery hold", plural(n, "vehicle", "vehicles")),
     );
-    let n = y.damage_holds.len() as u64;
+    let n = y.damage_holds.count;
     push(
         "damage_hold",
         Severity::Critical,
         n,
-        subjects(y.damage_holds.clone()),
+        y.damage_holds.list(),
         format!("{} on damage hold", plural(n, "vehicle", "vehicles")),
     );
-    let n = y.outside_nev_zone.len() as u64;
+    let n = y.outside_nev_zone.count;
     push(
         "nev_outside_nev_zone",
         Severity::Warning,
         n,
-        subjects(y.outside_nev_zone.clone()),
+        y.outside_nev_zone.list(),
         format!(
             "{} parked in an ICE block: move to an NEV block",
             plural(n, "NEV", "NEVs")
         ),
     );
-    let n = y.over_capacity.len() as u64;
+    let n = y.over_capacity.count;
     push(
         "block_over_capacity",
         Severity::Warning,
         n,
-        subjects(y.over_capacity.clone()),
+        y.over_capacity.list(),
         format!(
             "{} holding more vehicles than slots",
             plural(n, "block", "blocks")
@@ -166,12 +163,12 @@ pub fn alerts(
             plural(n, "consignment", "consignments")
         ),
     );
-    let n = y.long_dwell.len() as u64;
+    let n = y.long_dwell.count;
     push(
         "long_dwell",
         Severity::Info,
         n,
-        subjects(y.long_dwell.clone()),
+        y.long_dwell.list(),
         format!(
             "{} in the yard longer than {} days",
             plural(n, "vehicle", "vehicles"),

@@ -7,6 +7,7 @@ pub mod exports;
 pub mod exports_fast;
 pub mod model;
 pub mod quality;
+pub mod subjects;
 pub mod yard;
 
 use chrono::{DateTime, Utc};

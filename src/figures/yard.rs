@@ -8,20 +8,23 @@ use rusqlite::Connection;
 use crate::db::queries::{self, YardVehicle};
 use crate::db::settings::Settings;
 use crate::figures::model::{BlockFigures, Holds, SocBands, Yard};
+use crate::figures::subjects::Subjects;
 use crate::model::{soc_band, HoldReason, SocBand, VehicleStatus};
 
 /// The yard's figures and the subjects its alerts name.
 pub struct YardPass {
     pub yard: Yard,
-    /// NEVs over the SoC limit: (VIN, staged).
-    pub over_max: Vec<(String, bool)>,
-    pub under_min: Vec<String>,
-    pub unchecked: Vec<String>,
-    pub battery_holds: Vec<String>,
-    pub damage_holds: Vec<String>,
-    pub outside_nev_zone: Vec<String>,
-    pub long_dwell: Vec<String>,
-    pub over_capacity: Vec<String>,
+    /// NEVs over the SoC limit, staged ones first: (not staged, VIN).
+    pub over_max: Subjects<(bool, String)>,
+    /// Of which staged.
+    pub over_max_staged: u64,
+    pub under_min: Subjects<String>,
+    pub unchecked: Subjects<String>,
+    pub battery_holds: Subjects<String>,
+    pub damage_holds: Subjects<String>,
+    pub outside_nev_zone: Subjects<String>,
+    pub long_dwell: Subjects<String>,
+    pub over_capacity: Subjects<String>,
     /// Rows read here whose text is not UTF-8 (a data-quality problem SQL cannot see).
     pub bad_utf8_rows: u64,
 }
@@ -63,24 +66,25 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
             long_dwell: 0,
             nev_outside_nev_zone: 0,
         },
-        over_max: Vec::new(),
-        under_min: Vec::new(),
-        unchecked: Vec::new(),
-        battery_holds: Vec::new(),
-        damage_holds: Vec::new(),
-        outside_nev_zone: Vec::new(),
-        long_dwell: Vec::new(),
-        over_capacity: Vec::new(),
+        over_max: Subjects::default(),
+        over_max_staged: 0,
+        under_min: Subjects::default(),
+        unchecked: Subjects::default(),
+        battery_holds: Subjects::default(),
+        damage_holds: Subjects::default(),
+        outside_nev_zone: Subjects::default(),
+        long_dwell: Subjects::default(),
+        over_capacity: Subjects::default(),
         bad_utf8_rows: block_rows.iter().filter(|b| b.bad_utf8).count() as u64,
     };
 
-    queries::yard_vehicles(conn, |v: YardVehicle| {
+    queries::yard_vehicles(conn, |v: YardVehicle<'_>| {
         p.bad_utf8_rows += v.bad_utf8 as u64;
         let y = &mut p.yard;
         let nev = v.powertrain.is_some_and(|pt| pt.is_nev());
         y.in_yard += 1;
         y.in_yard_nev += nev as u64;
-        let block = v.block.as_ref().and_then(|c| index.get(c)).copied();
+        let block = v.block.and_then(|c| index.get(c)).copied();
         if let Some(i) = block {
             let b = &mut blocks[i];
             b.occupied += 1;
@@ -88,7 +92,7 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
             b.on_hold += (v.status == VehicleStatus::Hold) as u64;
             if nev && b.zone == "ice" {
                 y.nev_outside_nev_zone += 1;
-                p.outside_nev_zone.push(v.vin.clone());
+                p.outside_nev_zone.offer_str(&v.vin);
             }
         }
         if v.status == VehicleStatus::Hold {
@@ -96,11 +100,11 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
                 Some(HoldReason::Customs) => y.holds.customs += 1,
                 Some(HoldReason::Damage) => {
                     y.holds.damage += 1;
-                    p.damage_holds.push(v.vin.clone());
+                    p.damage_holds.offer_str(&v.vin);
                 }
                 Some(HoldReason::Battery) => {
                     y.holds.battery += 1;
-                    p.battery_holds.push(v.vin.clone());
+                    p.battery_holds.offer_str(&v.vin);
                 }
                 Some(HoldReason::Documents) => y.holds.documents += 1,
                 Some(HoldReason::Other) => y.holds.other += 1,
@@ -110,7 +114,7 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
         if let Ok(Some(gate_in)) = v.gate_in_ms {
             if (now_ms - gate_in) as f64 > dwell_ms {
                 y.long_dwell += 1;
-                p.long_dwell.push(v.vin.clone());
+                p.long_dwell.offer_str(&v.vin);
             }
         }
         if nev {
@@ -129,20 +133,29 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
                     match band {
                         SocBand::OverMax => {
                             y.soc.over_max += 1;
-                            p.over_max
-                                .push((v.vin.clone(), v.status == VehicleStatus::Staged));
+                            let staged = v.status == VehicleStatus::Staged;
+                            p.over_max_staged += staged as u64;
+                            let key = (!staged, v.vin.as_ref());
+                            p.over_max.offer(
+                                |last| {
+                                    last.is_none_or(|(l_not_staged, l_vin)| {
+                                        key < (*l_not_staged, l_vin.as_str())
+                                    })
+                                },
+                                || (key.0, key.1.to_string()),
+                            );
                             if let Some(i) = block {
                                 blocks[i].nev_soc_over_max += 1;
                             }
                         }
                         SocBand::UnderMin => {
                             y.soc.under_min += 1;
-                            p.under_min.push(v.vin.clone());
+                            p.under_min.offer_str(&v.vin);
                         }
                         SocBand::InBand => y.soc.in_band += 1,
                         SocBand::Unchecked => {
                             y.soc.unchecked += 1;
-                            p.unchecked.push(v.vin.clone());
+                            p.unchecked.offer_str(&v.vin);
                         }
                     }
                 }
@@ -150,11 +163,9 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
         }
     })?;
 
-    p.over_capacity = blocks
-        .iter()
-        .filter(|b| b.occupied > b.capacity)
-        .map(|b| b.code.clone())
-        .collect();
+    for b in blocks.iter().filter(|b| b.occupied > b.capacity) {
+        p.over_capacity.offer_str(&b.code);
+    }
     p.yard.blocks = blocks;
     Ok(p)
 }

@@ -18,10 +18,12 @@ fn strip_to_contract(conn: &Connection) {
         .map(Result::unwrap)
         .collect();
     for (kind, name) in names.iter().filter(|(k, _)| k == "trigger") {
-        conn.execute_batch(&format!("DROP {} IF EXISTS {name}", kind.to_uppercase())).unwrap();
+        conn.execute_batch(&format!("DROP {} IF EXISTS {name}", kind.to_uppercase()))
+            .unwrap();
     }
     for (kind, name) in names.iter().filter(|(k, _)| k != "trigger") {
-        conn.execute_batch(&format!("DROP {} IF EXISTS {name}", kind.to_uppercase())).unwrap();
+        conn.execute_batch(&format!("DROP {} IF EXISTS {name}", kind.to_uppercase()))
+            .unwrap();
     }
 }
 
@@ -38,7 +40,8 @@ fn random_ts(rng: &mut ChaCha8Rng) -> Option<String> {
         "2024-02-29T04:00:00Z",
     ];
     let base = if rng.random_bool(0.6) {
-        common::ts(anchors[rng.random_range(0..anchors.len())]) + chrono::Duration::seconds(rng.random_range(-2000..2000))
+        common::ts(anchors[rng.random_range(0..anchors.len())])
+            + chrono::Duration::seconds(rng.random_range(-2000..2000))
     } else {
         common::ts("2024-01-01T00:00:00Z") + chrono::Duration::seconds(rng.random_range(0..3 * 365 * 86400))
     };
@@ -47,8 +50,17 @@ fn random_ts(rng: &mut ChaCha8Rng) -> Option<String> {
         0 => return None,
         1 => "garbage".into(),
         2 => base.format("%Y-%m-%d %H:%M:%S").to_string(), // no zone: unreadable
-        3 => base.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-        4 => base.with_timezone(&chrono::FixedOffset::west_opt(5 * 3600 + 1800).unwrap()).format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string(),
+        3 => base
+            .with_timezone(
+                &chrono::FixedOffset::east_opt([8 * 3600, 14 * 3600, -12 * 3600][rng.random_range(0..3)])
+                    .unwrap(),
+            )
+            .format("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string(),
+        4 => base
+            .with_timezone(&chrono::FixedOffset::west_opt(5 * 3600 + 1800).unwrap())
+            .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
+            .to_string(),
         5 => base.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
         _ => base.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     })
@@ -58,7 +70,9 @@ fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
     items[rng.random_range(0..items.len())]
 }
 
-const STATUSES: &[&str] = &["expected", "gated_in", "parked", "hold", "staged", "loaded", "departed", "loaded", "departed", "lost"];
+const STATUSES: &[&str] = &[
+    "expected", "gated_in", "parked", "hold", "staged", "loaded", "departed", "loaded", "departed", "lost",
+];
 const POWERTRAINS: &[&str] = &["BEV", "PHEV", "FCEV", "HEV", "ICE", "bev", "ICE", "BEV"];
 
 /// The same random history written into every connection.
@@ -69,8 +83,15 @@ fn write_history(conns: &[&Connection], seed: u64) {
     let text = |s: Option<String>| s.map(V::Text).unwrap_or(V::Null);
     for id in 1..=12 {
         ops.push((
-            "INSERT INTO consignments(id, ref, status, planned_units, cutoff_at) VALUES (?1, ?2, ?3, ?4, ?5)".into(),
-            vec![V::Integer(id), V::Text(format!("C{id:02}")), V::Text(pick(&mut rng, &["open", "loading", "closed"]).into()), V::Integer(rng.random_range(0..40)), text(random_ts(&mut rng))],
+            "INSERT INTO consignments(id, ref, status, planned_units, cutoff_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+                .into(),
+            vec![
+                V::Integer(id),
+                V::Text(format!("C{id:02}")),
+                V::Text(pick(&mut rng, &["open", "loading", "closed"]).into()),
+                V::Integer(rng.random_range(0..40)),
+                text(random_ts(&mut rng)),
+            ],
         ));
     }
     for n in 0..600 {
@@ -88,21 +109,40 @@ fn write_history(conns: &[&Connection], seed: u64) {
     for _ in 0..400 {
         let vin = V::Text(format!("V{:04}", rng.random_range(0..600)));
         let op = match rng.random_range(0..5) {
-            0 => ("UPDATE vehicles SET status = ?2 WHERE vin = ?1", V::Text(pick(&mut rng, STATUSES).into())),
-            1 => ("UPDATE vehicles SET loaded_at = ?2 WHERE vin = ?1", text(random_ts(&mut rng))),
-            2 => ("UPDATE vehicles SET powertrain = ?2 WHERE vin = ?1", V::Text(pick(&mut rng, POWERTRAINS).into())),
-            3 => ("UPDATE vehicles SET consignment_id = ?2 WHERE vin = ?1", V::Integer(rng.random_range(1..=13))),
-            _ => ("DELETE FROM vehicles WHERE vin = ?1 AND ?2 IS NOT 0", V::Integer(1)),
+            0 => (
+                "UPDATE vehicles SET status = ?2 WHERE vin = ?1",
+                V::Text(pick(&mut rng, STATUSES).into()),
+            ),
+            1 => (
+                "UPDATE vehicles SET loaded_at = ?2 WHERE vin = ?1",
+                text(random_ts(&mut rng)),
+            ),
+            2 => (
+                "UPDATE vehicles SET powertrain = ?2 WHERE vin = ?1",
+                V::Text(pick(&mut rng, POWERTRAINS).into()),
+            ),
+            3 => (
+                "UPDATE vehicles SET consignment_id = ?2 WHERE vin = ?1",
+                V::Integer(rng.random_range(1..=13)),
+            ),
+            _ => (
+                "DELETE FROM vehicles WHERE vin = ?1 AND ?2 IS NOT 0",
+                V::Integer(1),
+            ),
         };
         ops.push((op.0.into(), vec![vin, op.1]));
     }
     for _ in 0..200 {
-        ops.push(("INSERT INTO events(at, vin, kind) VALUES (coalesce(?1, '?'), 'V0001', 'load')".into(), vec![text(random_ts(&mut rng))]));
+        ops.push((
+            "INSERT INTO events(at, vin, kind) VALUES (coalesce(?1, '?'), 'V0001', 'load')".into(),
+            vec![text(random_ts(&mut rng))],
+        ));
     }
     for conn in conns {
         conn.execute_batch("BEGIN").unwrap();
         for (sql, args) in &ops {
-            conn.execute(sql, rusqlite::params_from_iter(args.iter())).unwrap();
+            conn.execute(sql, rusqlite::params_from_iter(args.iter()))
+                .unwrap();
         }
         conn.execute_batch("COMMIT").unwrap();
     }
@@ -142,9 +182,20 @@ fn init_existing_backfills_without_changing_a_row() {
     let dump = |c: &Connection| -> Vec<String> {
         let mut out = Vec::new();
         for t in ["vehicles", "consignments", "events", "settings"] {
-            let mut stmt = c.prepare(&format!("SELECT quote(t.*) FROM (SELECT * FROM {t} ORDER BY rowid) t")).unwrap_or_else(|_| c.prepare(&format!("SELECT * FROM {t}")).unwrap());
+            let mut stmt = c
+                .prepare(&format!(
+                    "SELECT quote(t.*) FROM (SELECT * FROM {t} ORDER BY rowid) t"
+                ))
+                .unwrap_or_else(|_| c.prepare(&format!("SELECT * FROM {t}")).unwrap());
             let n = stmt.column_count();
-            let rows = stmt.query_map([], |r| Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))).unwrap();
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((0..n)
+                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("|"))
+                })
+                .unwrap();
             out.extend(rows.map(Result::unwrap));
         }
         out
@@ -155,7 +206,11 @@ fn init_existing_backfills_without_changing_a_row() {
         .arg(&contract.path)
         .output()
         .unwrap();
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     assert_eq!(before, dump(&contract.conn), "init --existing changed a row");
     assert!(yardtop::db::has_summaries(&contract.conn));
     for now in NOWS {
@@ -163,7 +218,11 @@ fn init_existing_backfills_without_changing_a_row() {
     }
     // And the triggers keep it right from then on.
     for c in [&reference.conn, &contract.conn] {
-        c.execute("UPDATE vehicles SET status = 'loaded', loaded_at = ?1, powertrain = 'BEV' WHERE vin = 'V0007'", params!["2026-11-26T09:05:00Z"]).unwrap();
+        c.execute(
+            "UPDATE vehicles SET status = 'loaded', loaded_at = ?1, powertrain = 'BEV' WHERE vin = 'V0007'",
+            params!["2026-11-26T09:05:00Z"],
+        )
+        .unwrap();
     }
     assert_eq!(reference.figures(NOWS[0]), contract.figures(NOWS[0]));
 }

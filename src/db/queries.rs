@@ -278,26 +278,21 @@ pub fn consignment_label(conn: &Connection, id: i64) -> rusqlite::Result<Option<
 }
 
 /// Exported vehicles with `loaded_at` between `from_ms` and `to_ms` (inclusive),
-/// through the `loaded_at` index. The text range is a day wider on each side than
-/// the instants because an RFC 3339 text carries its own offset (at most 14 h).
+/// through the `loaded_at` index. An RFC 3339 text carries its own offset (at most
+/// 14 h either way), so the text range runs from the date 14 h before `from_ms` to
+/// the day after the date 14 h after `to_ms`; dates alone compare right whatever
+/// separator or offset follows them.
 pub fn exports_between(conn: &Connection, from_ms: i64, to_ms: i64) -> rusqlite::Result<Vec<ExportRow>> {
-    let day = |ms: i64, shift_days: i64| {
+    const SLACK_MS: i64 = 14 * 3_600_000;
+    let date = |ms: i64, days: i64, none: &str| {
         chrono::DateTime::from_timestamp_millis(ms)
-            .map(|t| {
-                (t + chrono::Duration::days(shift_days))
-                    .format("%Y-%m-%d")
-                    .to_string()
-            })
-            .unwrap_or_else(|| {
-                if shift_days < 0 {
-                    "0000".into()
-                } else {
-                    "9999".into()
-                }
-            })
+            .map(|t| (t + chrono::Duration::days(days)).format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| none.to_string())
     };
+    let lo = date(from_ms.saturating_sub(SLACK_MS), 0, "0000");
+    let hi = date(to_ms.saturating_add(SLACK_MS), 1, "9999");
     let mut stmt = conn.prepare_cached(EXPORTS_BETWEEN)?;
-    let mut rows = stmt.query(params![day(from_ms, -1), day(to_ms, 2)])?;
+    let mut rows = stmt.query(params![lo, hi])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         let t: Option<i64> = row.get(0).unwrap_or(None);

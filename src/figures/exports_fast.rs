@@ -25,15 +25,23 @@ struct Windows<'c> {
 }
 
 impl Windows<'_> {
-    fn raw(&mut self, from: i64, to: i64) -> rusqlite::Result<&[ExportRow]> {
+    /// The exported rows of `[from, to]`: filtered from a range already read when one
+    /// covers it (the last hour covers every window's edge at `now`), else read.
+    fn raw(&mut self, from: i64, to: i64) -> rusqlite::Result<Vec<ExportRow>> {
         if from > to {
-            return Ok(&[]);
+            return Ok(Vec::new());
         }
-        if !self.raw.contains_key(&(from, to)) {
-            let rows = queries::exports_between(self.conn, from, to)?;
-            self.raw.insert((from, to), rows);
+        let covering = self.raw.iter().find(|((a, b), _)| *a <= from && to <= *b);
+        if let Some((_, rows)) = covering {
+            return Ok(rows
+                .iter()
+                .filter(|r| r.loaded_ms.is_some_and(|t| t >= from && t <= to))
+                .cloned()
+                .collect());
         }
-        Ok(self.raw.get(&(from, to)).map(Vec::as_slice).unwrap_or(&[]))
+        let rows = queries::exports_between(self.conn, from, to)?;
+        self.raw.insert((from, to), rows.clone());
+        Ok(rows)
     }
 
     fn count(&mut self, from: i64, to: i64) -> rusqlite::Result<Count> {
@@ -75,9 +83,10 @@ pub fn pass(conn: &Connection, tz: &Tz, periods: &Periods) -> rusqlite::Result<O
         conn,
         raw: HashMap::new(),
     };
-    // Loads later in the current quarter hour than `now` would also be in the
-    // summaries' per-consignment counts.
-    let tail = queries::exports_between(conn, k_now * B, i64::MAX / 4)?;
+    // Everything from an hour ago on, read once: the loading rates, every window's
+    // edge at `now`, and any load later than `now` (which the summaries' per-consignment
+    // counts would include: then read the rows instead).
+    let tail = w.raw((now - 3_600_000).min(k_now * B), i64::MAX / 4)?;
     if tail.iter().any(|r| r.loaded_ms.is_some_and(|t| t > now)) {
         return Ok(None);
     }

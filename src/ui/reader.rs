@@ -167,12 +167,16 @@ impl Reader {
 
     fn run(mut self, rx: Receiver<Request>) {
         let mut force = true;
+        // The first read goes at once: the first frame waits for it.
+        let mut first = true;
         loop {
             let mut detail_only = false;
-            match rx.recv_timeout(POLL) {
-                Ok(req) => self.take(req, &mut force, &mut detail_only),
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return,
+            if !std::mem::take(&mut first) {
+                match rx.recv_timeout(POLL) {
+                    Ok(req) => self.take(req, &mut force, &mut detail_only),
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
             }
             // Take every request already queued: a burst of keys is one refresh.
             while let Ok(req) = rx.try_recv() {
@@ -276,7 +280,7 @@ impl Reader {
         let dv = match conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0)) {
             Ok(v) => v,
             Err(e) if is_busy(&e) => return self.busy(),
-            Err(e) => return self.lost(sqlite_reason(&e)),
+            Err(e) => return self.lost(unreadable(&e)),
         };
         let first = self.data_version.is_none();
         let changed = self.data_version != Some(dv);
@@ -340,7 +344,7 @@ impl Reader {
                 self.set_state(ReaderState::Live { last_change: keep })
             }
             Err(e) if is_busy(&e) => self.busy(),
-            Err(e) => self.lost(sqlite_reason(&e)),
+            Err(e) => self.lost(unreadable(&e)),
         }
     }
 
@@ -397,6 +401,18 @@ impl Reader {
             }
             _ => {}
         }
+    }
+}
+
+/// Why the open database cannot be read; for a damaged file, what to do about it
+/// (the header names the file).
+fn unreadable(e: &rusqlite::Error) -> String {
+    let reason = sqlite_reason(e);
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+            format!("{reason}; run `yardtop check` on it")
+        }
+        _ => reason,
     }
 }
 

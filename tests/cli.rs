@@ -227,11 +227,24 @@ fn config_with_a_typo_names_file_and_line() {
 fn a_non_utf8_locale_or_an_old_terminal_gets_ascii() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("yard.db");
-    assert!(yardtop(&["init", "--db", path.to_str().unwrap()]).status.success());
+    assert!(yardtop(&["init", "--db", path.to_str().unwrap()])
+        .status
+        .success());
     let screen = |vars: &[(&str, &str)]| -> String {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_yardtop"));
-        cmd.args(["snapshot", "--db", path.to_str().unwrap(), "--width", "80", "--height", "24"]);
-        cmd.env_remove("LC_ALL").env_remove("LC_CTYPE").env_remove("LANG").env("TERM", "xterm-256color");
+        cmd.args([
+            "snapshot",
+            "--db",
+            path.to_str().unwrap(),
+            "--width",
+            "80",
+            "--height",
+            "24",
+        ]);
+        cmd.env_remove("LC_ALL")
+            .env_remove("LC_CTYPE")
+            .env_remove("LANG")
+            .env("TERM", "xterm-256color");
         for (k, v) in vars {
             cmd.env(k, v);
         }

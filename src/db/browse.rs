@@ -10,8 +10,8 @@
 //! before it is shown.
 
 use chrono::{DateTime, Utc};
-use rusqlite::types::{Value, ValueRef};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+use rusqlite::{params, Connection, OptionalExtension, Row, ToSql};
 
 use crate::db::value;
 use crate::model::{Powertrain, VehicleStatus};
@@ -44,8 +44,37 @@ pub fn display(row: &Row<'_>, idx: usize) -> Option<String> {
     }
 }
 
+/// A column's value as a list key, exactly as stored. TEXT that is not valid UTF-8
+/// (which `Value` cannot hold: its `From<ValueRef>` panics on it) becomes a BLOB of
+/// the same bytes; a lookup by such a key also tries those bytes as TEXT
+/// (`text_bytes`).
 fn raw_value(row: &Row<'_>, idx: usize) -> Value {
-    row.get_ref(idx).map(Value::from).unwrap_or(Value::Null)
+    match row.get_ref(idx) {
+        Ok(ValueRef::Text(b)) => match std::str::from_utf8(b) {
+            Ok(s) => Value::Text(s.to_string()),
+            Err(_) => Value::Blob(b.to_vec()),
+        },
+        Ok(v) => Value::from(v),
+        Err(_) => Value::Null,
+    }
+}
+
+/// Bytes bound as TEXT, valid UTF-8 or not (as another tool may have stored them).
+struct TextBytes<'a>(&'a [u8]);
+
+impl ToSql for TextBytes<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(ValueRef::Text(self.0)))
+    }
+}
+
+/// The bytes of a BLOB key, to try as TEXT when the BLOB itself matches nothing
+/// (see `raw_value`).
+fn text_bytes(v: &Value) -> Option<TextBytes<'_>> {
+    match v {
+        Value::Blob(b) => Some(TextBytes(b)),
+        _ => None,
+    }
 }
 
 /// The display text of a key value (a VIN).
@@ -110,7 +139,13 @@ pub fn vehicle_events(
         key: "id",
         ascending: false,
     };
-    q.page(conn, vin, anchor, limit, &|e: &EventRow| e.id, &event_row)
+    let page = q.page(conn, vin, anchor, limit, &|e: &EventRow| e.id, &event_row)?;
+    match text_bytes(vin) {
+        Some(text) if page.rows.is_empty() => {
+            q.page(conn, &text, anchor, limit, &|e: &EventRow| e.id, &event_row)
+        }
+        _ => Ok(page),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -165,7 +200,8 @@ impl SocReading {
         }
         let age_ms = self.checked_at.map(|at| (now - at).num_milliseconds());
         crate::model::soc_band(self.pct, age_ms, soc_max, soc_min, max_age_h)
-    }}
+    }
+}
 
 const VEHICLE_COLS: &str = "SELECT vin, make, model, powertrain, status, hold_reason, soc_pct, \
      soc_checked_at, block, row, slot FROM vehicles";
@@ -310,19 +346,33 @@ pub fn vehicle_detail(conn: &Connection, vin: &Value) -> rusqlite::Result<Option
                 block, row, slot, {} FROM vehicles WHERE vin = ?1",
         FIELDS.join(", ")
     );
-    let found = conn
-        .prepare_cached(&sql)?
-        .query_row([vin], |r| {
-            let row = vehicle_row(r);
-            let fields = FIELDS
-                .iter()
-                .enumerate()
-                .map(|(i, name)| (*name, display(r, 11 + i)))
-                .collect::<Vec<_>>();
-            let cid = value::integer(r, 11 + 6).ok().flatten();
-            Ok((row, fields, cid))
-        })
-        .optional()?;
+    let find = |key: &dyn ToSql| {
+        conn.prepare_cached(&sql)?
+            .query_row([key], |r| {
+                let row = vehicle_row(r);
+                let fields = FIELDS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| (*name, display(r, 11 + i)))
+                    .collect::<Vec<_>>();
+                let cid = value::integer(r, 11 + 6).ok().flatten();
+                Ok((row, fields, cid))
+            })
+            .optional()
+    };
+    let found = match (find(vin)?, text_bytes(vin)) {
+        (None, Some(text)) => find(&text)?,
+        (found, _) => found,
+    };
+    // A VIN known only by its display text (an alert's subject, an event), where
+    // the stored VIN is not valid UTF-8: find the stored bytes that display so.
+    let found = match (found, vin) {
+        (None, Value::Text(shown)) if shown.contains('\u{fffd}') => match stored_vin(conn, shown)? {
+            Some(stored) => find(&TextBytes(&stored))?,
+            None => None,
+        },
+        (found, _) => found,
+    };
     let Some((row, fields, cid)) = found else {
         return Ok(None);
     };
@@ -339,6 +389,28 @@ pub fn vehicle_detail(conn: &Connection, vin: &Value) -> rusqlite::Result<Option
         fields,
         consignment_ref,
     }))
+}
+
+/// The stored bytes of the VIN that is not valid UTF-8 and displays as `shown`
+/// (invalid bytes as U+FFFD). Only VINs starting with the valid part of `shown`
+/// before its first U+FFFD are read (a range of the primary key).
+fn stored_vin(conn: &Connection, shown: &str) -> rusqlite::Result<Option<Vec<u8>>> {
+    let prefix = shown.split('\u{fffd}').next().unwrap_or("").as_bytes().to_vec();
+    let mut upper = prefix.clone();
+    upper.push(0xff);
+    let mut stmt = conn.prepare_cached(
+        "SELECT vin FROM vehicles WHERE vin >= ?1 AND vin < ?2 \
+         AND typeof(vin) = 'text' AND yt_text_ok(vin) = 0",
+    )?;
+    let mut rows = stmt.query(params![TextBytes(&prefix), TextBytes(&upper)])?;
+    while let Some(r) = rows.next()? {
+        if let ValueRef::Text(b) = r.get_ref(0)? {
+            if String::from_utf8_lossy(b) == shown {
+                return Ok(Some(b.to_vec()));
+            }
+        }
+    }
+    Ok(None)
 }
 
 // ---------------------------------------------------------------------------

@@ -32,8 +32,14 @@ impl ExportPass {
         let loaded_on = DateTime::from_timestamp_millis(last_ms)
             .map(|t| local_date(tz, t).format("%Y-%m-%d").to_string())
             .unwrap_or_default();
-        self.exports.record_consignment =
-            Some(RecordConsignment { reference, brand, destination, units, nev, loaded_on });
+        self.exports.record_consignment = Some(RecordConsignment {
+            reference,
+            brand,
+            destination,
+            units,
+            nev,
+            loaded_on,
+        });
     }
 }
 

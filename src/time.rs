@@ -64,8 +64,13 @@ pub fn parse_ts(text: &str) -> Option<DateTime<Utc>> {
     };
     let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
     let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
-    let local = date.and_time(time);
-    Some(Utc.from_utc_datetime(&(local - Duration::seconds(offset_s))))
+    let utc = date.and_time(time) - Duration::seconds(offset_s);
+    // SQLite's date functions end at 9999-12-31T23:59:59.999Z; so does yardtop
+    // (`fmt_utc` could not write a later instant in RFC 3339's four-digit years).
+    if utc.year() > 9999 {
+        return None;
+    }
+    Some(Utc.from_utc_datetime(&utc))
 }
 
 /// The form writers use: UTC with `Z`, whole seconds.
@@ -206,6 +211,20 @@ mod tests {
         ] {
             assert!(parse_ts(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn refuses_instants_after_the_year_9999_as_sqlite_does() {
+        // Found by the `timestamp` fuzz target: this is 10000-01-01T13:59:59Z, which
+        // SQL's ts_valid refuses and fmt_utc cannot write as RFC 3339.
+        assert!(parse_ts("9999-12-31T23:59:59.999999999-14:00").is_none());
+        assert!(parse_ts("9999-12-31T10:00:00-14:00").is_none());
+        assert_eq!(
+            parse_ts("9999-12-31T09:59:59-14:00"),
+            parse_ts("9999-12-31T23:59:59Z")
+        );
+        let last = ts("9999-12-31T23:59:59.999999999Z");
+        assert_eq!(parse_ts(&fmt_utc(last)), Some(ts("9999-12-31T23:59:59Z")));
     }
 
     #[test]

@@ -100,9 +100,19 @@ pub fn integer(row: &Row<'_>, idx: usize) -> Result<Option<i64>, ()> {
 pub fn timestamp(row: &Row<'_>, idx: usize) -> Result<Option<DateTime<Utc>>, ()> {
     match row.get_ref(idx) {
         Ok(ValueRef::Null) => Ok(None),
-        Ok(ValueRef::Text(b)) => std::str::from_utf8(b).ok().and_then(parse_ts).map(Some).ok_or(()),
+        Ok(ValueRef::Text(b)) => timestamp_text(b).map(Some).ok_or(()),
         _ => Err(()),
     }
+}
+
+/// The instant a stored TEXT value holds, read as SQLite's own date functions and
+/// the pure-SQL `db::sql::ts_valid` of the triggers read it: up to its first NUL
+/// byte (SQLite hands them a C string), then `time::parse_ts`. Without this a text
+/// such as `2026-11-26T09:00:00Z\0junk` would be an export to the triggers and
+/// unreadable to the figures read in Rust.
+pub fn timestamp_text(bytes: &[u8]) -> Option<DateTime<Utc>> {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    std::str::from_utf8(&bytes[..end]).ok().and_then(parse_ts)
 }
 
 /// SQL functions the queries use, so that SQL and Rust agree on what a readable
@@ -114,17 +124,14 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
     conn.create_scalar_function("yt_ts", 1, flags, |ctx| {
         Ok(match ctx.get_raw(0) {
-            ValueRef::Text(b) => std::str::from_utf8(b)
-                .ok()
-                .and_then(parse_ts)
-                .map(|t| t.timestamp_millis()),
+            ValueRef::Text(b) => timestamp_text(b).map(|t| t.timestamp_millis()),
             _ => None,
         })
     })?;
     conn.create_scalar_function("yt_ts_ok", 1, flags, |ctx| {
         Ok(match ctx.get_raw(0) {
             ValueRef::Null => 1i64,
-            ValueRef::Text(b) => std::str::from_utf8(b).ok().and_then(parse_ts).is_some() as i64,
+            ValueRef::Text(b) => timestamp_text(b).is_some() as i64,
             _ => 0,
         })
     })?;
@@ -136,4 +143,33 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
         })
     })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timestamp_is_read_up_to_its_first_nul_as_sqlite_reads_it() {
+        // Found by the `timestamp` fuzz target: SQL's ts_valid (and so the summary
+        // triggers) took this text for an export, the Rust readers did not.
+        let stored: &[u8] = b"2026-11-26T09:00:00Z\0junk";
+        let conn = Connection::open_in_memory().unwrap();
+        register_functions(&conn).unwrap();
+        let sql = format!(
+            "SELECT {}, yt_ts(t), yt_ts_ok(t) FROM (SELECT CAST(?1 AS TEXT) AS t)",
+            crate::db::sql::ts_valid("t")
+        );
+        let (valid, ms, ok): (bool, Option<i64>, i64) = conn
+            .query_row(&sql, [stored], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap();
+        let t = parse_ts("2026-11-26T09:00:00Z").unwrap();
+        assert!(valid);
+        assert_eq!(ms, Some(t.timestamp_millis()));
+        assert_eq!(ok, 1);
+        assert_eq!(timestamp_text(stored), Some(t));
+        assert_eq!(timestamp_text(b"\0 2026-11-26T09:00:00Z"), None);
+        assert_eq!(timestamp_text(b"2026-11-26T09:00:00\xffZ"), None);
+        assert_eq!(timestamp_text(b"2026-11-26T09:00:00Z\0\xff"), Some(t));
+    }
 }

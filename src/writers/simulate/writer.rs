@@ -18,6 +18,10 @@ const LOCK_ATTEMPT: Duration = Duration::from_millis(100);
 const LOCK_PATIENCE: Duration = Duration::from_secs(5);
 /// A WAL this long (in pages; 16 MB of 4 KB pages) is made to start over.
 const WAL_RESTART_PAGES: i64 = 4096;
+/// How long a restarting checkpoint waits for the readers of the moment to finish.
+/// Twenty dashboards on a busy machine each take up to a second or so to refresh;
+/// a shorter wait never finds a moment without one and the WAL grows for ever.
+const WAL_RESTART_PATIENCE: Duration = Duration::from_secs(3);
 
 /// Transaction times in 10 µs buckets up to 100 ms: a p99 without keeping every
 /// sample of a run that may last days.
@@ -234,7 +238,7 @@ impl Writer {
     /// Copies the WAL back into the database, outside any transaction. A passive
     /// checkpoint never waits, but while dashboards keep reading it may never
     /// catch up, and the WAL only starts over once no reader is still in it: past
-    /// `WAL_RESTART_PAGES` the checkpoint waits (at most one lock attempt) for
+    /// `WAL_RESTART_PAGES` the checkpoint waits (up to `WAL_RESTART_PATIENCE`) for
     /// the readers of the moment to finish, so the WAL stays bounded (SPEC §7).
     /// Returns the WAL's length in pages.
     pub fn checkpoint(&self) -> i64 {
@@ -247,10 +251,19 @@ impl Writer {
         };
         // A busy or failed checkpoint is simply tried again next time.
         match run("PASSIVE") {
-            Some((_, pages)) if pages >= WAL_RESTART_PAGES => match run("RESTART") {
-                Some((0, _)) => 0,
-                _ => pages,
-            },
+            Some((_, pages)) if pages >= WAL_RESTART_PAGES => {
+                // Waits between transactions, never inside one: the write lock is
+                // free meanwhile, only this writer pauses. TRUNCATE also gives the
+                // disk space back once the WAL has grown four times the limit.
+                let _ = self.conn.busy_timeout(WAL_RESTART_PATIENCE);
+                let mode = if pages >= 4 * WAL_RESTART_PAGES { "TRUNCATE" } else { "RESTART" };
+                let done = run(mode);
+                let _ = self.conn.busy_timeout(LOCK_ATTEMPT);
+                match done {
+                    Some((0, _)) => 0,
+                    _ => pages,
+                }
+            }
             Some((_, pages)) => pages.max(0),
             None => 0,
         }

@@ -81,6 +81,9 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     ));
     let live = live_text(r, w >= 100);
     let live_w = live.width().min(w.saturating_sub(20).max(w / 2));
+    // Why the database is unreachable must be readable at any width: when it does
+    // not fit here, row 1 says it in full.
+    let cut = live.width() > live_w;
     let live = s(text::truncate(&live.content, live_w, r.g.ellipsis), live.style);
     let left_w = w.saturating_sub(live.width() + 2);
     let left_line = Line::from(left);
@@ -102,6 +105,9 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
             ),
             r.p.warn,
         ));
+    }
+    if let (true, LiveState::Unreachable { reason, .. }) = (cut, &r.o.live) {
+        row1.push(s(format!("   {}", text::db(reason)), r.p.crit));
     }
     if let Some(hint) = r.data.and_then(|d| d.db_hint.as_ref()) {
         row1.push(s(format!("   ! {hint}"), r.p.warn));

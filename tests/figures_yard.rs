@@ -391,3 +391,16 @@ fn alerts_name_at_most_twenty_subjects_staged_first_but_count_all() {
     assert_eq!(&over.subjects[..3], ["V23", "V24", "V00"]);
     assert_eq!(over.subjects[19], "V17");
 }
+
+#[test]
+fn a_vehicle_without_a_vin_is_in_the_yard_named_so_and_counted_as_a_problem() {
+    let y = yard("UTC");
+    y.block("N01", "nev", 2, 5);
+    y.exec("INSERT INTO vehicles(vin, powertrain, status, block) VALUES (NULL, 'BEV', 'parked', 'N01')");
+    let f = y.figures(NOW);
+    assert_eq!(f.yard.in_yard, 1);
+    let unchecked = f.alerts.iter().find(|a| a.kind == "soc_unchecked").unwrap();
+    assert_eq!(unchecked.subjects, ["(no VIN)"]);
+    assert_eq!(f.data_quality.by_kind.get("missing_vin"), Some(&1));
+    assert_eq!(f.data_quality.problems, 1);
+}

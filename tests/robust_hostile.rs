@@ -579,7 +579,6 @@ fn snapshot_and_check_on_hostile_data_print_no_control_bytes() {
 /// `yardtop snapshot --format json` printed to a terminal can still carry a C1
 /// CSI. Run with `cargo test --test robust_hostile -- --ignored`.
 #[test]
-#[ignore = "known bug: snapshot json writes DEL, C1 and bidi controls unescaped (src/snapshot/json.rs)"]
 fn snapshot_json_escapes_del_c1_and_bidi_controls() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("yard.db");

@@ -7,17 +7,35 @@ use rusqlite::Connection;
 use crate::db::sql::{text_ok, ts_ok};
 
 /// The tables checked.
-pub const TABLES: [&str; 6] = ["vehicles", "yard_blocks", "vessel_calls", "consignments", "vessels", "events"];
+pub const TABLES: [&str; 6] = [
+    "vehicles",
+    "yard_blocks",
+    "vessel_calls",
+    "consignments",
+    "vessels",
+    "events",
+];
 
 /// `(kind, condition true when the row has that problem)` for `table`, columns
 /// prefixed with `r`.
 pub fn checks(table: &str, r: &str) -> Vec<(&'static str, String)> {
     let c = |col: &str| format!("{r}{col}");
-    let texts = |cols: &[&str]| cols.iter().map(|col| text_ok(&c(col))).collect::<Vec<_>>().join(" AND ");
-    let times = |cols: &[&str]| cols.iter().map(|col| ts_ok(&c(col))).collect::<Vec<_>>().join(" AND ");
+    let texts = |cols: &[&str]| {
+        cols.iter()
+            .map(|col| text_ok(&c(col)))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    };
+    let times = |cols: &[&str]| {
+        cols.iter()
+            .map(|col| ts_ok(&c(col)))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    };
     let not_int = |col: &str| format!("({0} IS NOT NULL AND typeof({0}) <> 'integer')", c(col));
     match table {
         "vehicles" => vec![
+            ("missing_vin", format!("{0} IS NULL OR {0} = ''", c("vin"))),
             ("unknown_status", format!("{0} IS NULL OR {0} NOT IN ('expected','gated_in','parked','hold','staged','loaded','departed')", c("status"))),
             ("unknown_powertrain", format!("{0} IS NULL OR {0} NOT IN ('BEV','PHEV','FCEV','HEV','ICE')", c("powertrain"))),
             ("unknown_hold_reason", format!(
@@ -69,7 +87,11 @@ pub fn flag(cond: &str) -> String {
 
 /// True when the row has any problem.
 pub fn any(checks: &[(&'static str, String)]) -> String {
-    checks.iter().map(|(_, cond)| flag(cond)).collect::<Vec<_>>().join(" OR ")
+    checks
+        .iter()
+        .map(|(_, cond)| flag(cond))
+        .collect::<Vec<_>>()
+        .join(" OR ")
 }
 
 /// Data-quality counts of one table: rows per problem kind, and rows with any.
@@ -82,15 +104,25 @@ pub struct QualityCounts {
 /// Counts the rows of `table` with each problem, in one pass over the table.
 pub fn scan(conn: &Connection, table: &str) -> rusqlite::Result<QualityCounts> {
     let checks = checks(table, "");
-    let cols: Vec<String> = checks.iter().map(|(_, cond)| format!("coalesce(sum({}), 0)", flag(cond))).collect();
-    let sql = format!("SELECT {}, coalesce(sum({}), 0) FROM {table}", cols.join(", "), any(&checks));
+    let cols: Vec<String> = checks
+        .iter()
+        .map(|(_, cond)| format!("coalesce(sum({}), 0)", flag(cond)))
+        .collect();
+    let sql = format!(
+        "SELECT {}, coalesce(sum({}), 0) FROM {table}",
+        cols.join(", "),
+        any(&checks)
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
     stmt.query_row([], |row| {
         let mut by_kind = Vec::new();
         for (i, (kind, _)) in checks.iter().enumerate() {
             by_kind.push((*kind, row.get::<_, i64>(i)?.max(0) as u64));
         }
-        Ok(QualityCounts { by_kind, rows: row.get::<_, i64>(checks.len())?.max(0) as u64 })
+        Ok(QualityCounts {
+            by_kind,
+            rows: row.get::<_, i64>(checks.len())?.max(0) as u64,
+        })
     })
 }
 

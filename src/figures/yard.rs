@@ -80,6 +80,11 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
 
     queries::yard_vehicles(conn, |v: YardVehicle<'_>| {
         p.bad_utf8_rows += v.bad_utf8 as u64;
+        // A vehicle without a VIN is still in the yard; alerts name it so.
+        let mut v = v;
+        if v.vin.is_empty() {
+            v.vin = std::borrow::Cow::Borrowed("(no VIN)");
+        }
         let y = &mut p.yard;
         let nev = v.powertrain.is_some_and(|pt| pt.is_nev());
         y.in_yard += 1;

@@ -5,7 +5,42 @@ use crate::figures::Figures;
 pub fn render(figures: &Figures) -> String {
     // Serialising plain structs of strings and numbers cannot fail; the fallback
     // keeps the output valid JSON all the same.
-    let mut text = serde_json::to_string_pretty(figures).unwrap_or_else(|_| "{}".into());
-    text.push('\n');
-    text
+    let text = serde_json::to_string_pretty(figures).unwrap_or_else(|_| "{}".into());
+    let mut out = escape_invisible(&text);
+    out.push('\n');
+    out
+}
+
+/// serde_json escapes only the C0 controls. Database text may also hold DEL, C1
+/// controls, line and paragraph separators and bidi overrides, which a terminal
+/// showing the JSON would obey; they can only stand inside JSON strings (the rest
+/// is ASCII), so escaping them as `\uXXXX` keeps the same JSON value.
+fn escape_invisible(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '\u{7f}'..='\u{9f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{061c}'
+            | '\u{feff}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_invisible;
+
+    #[test]
+    fn del_c1_and_bidi_are_escaped_and_the_value_is_the_same() {
+        let raw = serde_json::to_string(&"a\u{7f}b\u{9b}c\u{202e}d").unwrap();
+        let escaped = escape_invisible(&raw);
+        assert_eq!(escaped, r#""a\u007fb\u009bc\u202ed""#);
+        let back: String = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back, "a\u{7f}b\u{9b}c\u{202e}d");
+    }
 }

@@ -65,9 +65,10 @@ pub fn parse_ts(text: &str) -> Option<DateTime<Utc>> {
     let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
     let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
     let utc = date.and_time(time) - Duration::seconds(offset_s);
-    // SQLite's date functions end at 9999-12-31T23:59:59.999Z; so does yardtop
+    // SQLite's date functions end at 9999-12-31T23:59:59.999Z; so does yardtop,
+    // which also starts at 0000-01-01T00:00:00Z (`ts_valid` holds the same bounds)
     // (`fmt_utc` could not write a later instant in RFC 3339's four-digit years).
-    if utc.year() > 9999 {
+    if utc.year() > 9999 || utc.year() < 0 {
         return None;
     }
     Some(Utc.from_utc_datetime(&utc))

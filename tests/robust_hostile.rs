@@ -577,7 +577,7 @@ fn snapshot_and_check_on_hostile_data_print_no_control_bytes() {
 /// `snapshot --format json` escapes C0 controls but writes DEL, C1 controls
 /// (U+0085, U+009B, U+009D...) and bidi overrides (U+202E) raw, so
 /// `yardtop snapshot --format json` printed to a terminal can still carry a C1
-/// CSI. Run with `cargo test --test robust_hostile -- --ignored`.
+/// CSI. Fixed: json.rs now escapes them.
 #[test]
 fn snapshot_json_escapes_del_c1_and_bidi_controls() {
     let dir = tempfile::tempdir().unwrap();

@@ -41,6 +41,9 @@ const CORPUS: &[&str] = &[
     "2026-11-26T09:00:00Z ",
     "2026-11-26T09:00:00ZZ",
     "0000-01-01T00:00:00Z",
+    "0000-01-01T00:00:00+14:00",
+    "0000-01-01T13:59:59+14:00",
+    "0000-01-01T14:00:00+14:00",
     "9999-12-31T23:59:59Z",
     "1764147600",
     "now",
@@ -58,10 +61,15 @@ fn sql_and_rust_agree_on_what_a_timestamp_is() {
         yardtop::db::sql::epoch_s("t")
     );
     for text in CORPUS {
-        let (valid, epoch): (bool, Option<i64>) =
-            conn.query_row(&sql, [text], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        let (valid, epoch): (bool, Option<i64>) = conn
+            .query_row(&sql, [text], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
         let rust = yardtop::time::parse_ts(text);
-        assert_eq!(valid, rust.is_some(), "{text:?}: SQL says {valid}, Rust says {rust:?}");
+        assert_eq!(
+            valid,
+            rust.is_some(),
+            "{text:?}: SQL says {valid}, Rust says {rust:?}"
+        );
         if let Some(t) = rust {
             assert_eq!(epoch, Some(t.timestamp()), "{text:?}");
         }
@@ -74,6 +82,8 @@ fn non_text_values_are_never_timestamps() {
     let sql = format!("SELECT {} FROM (SELECT ?1 AS t)", yardtop::db::sql::ts_valid("t"));
     let v: bool = conn.query_row(&sql, [1764147600i64], |r| r.get(0)).unwrap();
     assert!(!v);
-    let v: bool = conn.query_row(&sql, [b"2026-11-26T09:00:00Z".to_vec()], |r| r.get(0)).unwrap();
+    let v: bool = conn
+        .query_row(&sql, [b"2026-11-26T09:00:00Z".to_vec()], |r| r.get(0))
+        .unwrap();
     assert!(!v);
 }

@@ -16,7 +16,7 @@ pub fn ts_valid(col: &str) -> String {
          OR ({col} GLOB '{s}.[0-9]*[+-][0-9][0-9]:[0-9][0-9]' AND length({col}) BETWEEN 27 AND 35 \
              AND trim(substr({col}, 21, length({col}) - 26), '0123456789') = '')) \
          AND date(substr({col}, 1, 10)) IS substr({col}, 1, 10) AND substr({col}, 12, 2) <= '23' \
-         AND strftime('%s', {col}) IS NOT NULL)"
+         AND ifnull(CAST(strftime('%s', {col}) AS INTEGER), -99999999999) >= -62167219200)"
     )
 }
 
@@ -38,7 +38,10 @@ pub fn text_ok(col: &str) -> String {
 
 /// True when the vehicle row `r` (`NEW`, `OLD` or a table alias) counts as exported.
 pub fn exported(r: &str) -> String {
-    format!("({r}.status IN ('loaded', 'departed') AND {})", ts_valid(&format!("{r}.loaded_at")))
+    format!(
+        "({r}.status IN ('loaded', 'departed') AND {})",
+        ts_valid(&format!("{r}.loaded_at"))
+    )
 }
 
 /// 1 when the vehicle row `r` is an NEV, else 0 (also for a NULL powertrain).

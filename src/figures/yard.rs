@@ -59,7 +59,7 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
         yard: Yard {
             in_yard: 0,
             in_yard_nev: 0,
-            capacity: blocks.iter().map(|b| b.capacity).sum(),
+            capacity: blocks.iter().fold(0u64, |sum, b| sum.saturating_add(b.capacity)),
             blocks: Vec::new(),
             soc: SocBands::default(),
             holds: Holds::default(),

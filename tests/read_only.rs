@@ -18,7 +18,9 @@ fn readers_leave_database_and_wal_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("yard.db");
     let path = db.to_str().unwrap();
-    assert!(yardtop(&["init", "--db", path, "--tz", "Asia/Shanghai"]).status.success());
+    assert!(yardtop(&["init", "--db", path, "--tz", "Asia/Shanghai"])
+        .status
+        .success());
 
     // A writer that never checkpoints, still connected while the readers run.
     let writer = rusqlite::Connection::open(&db).unwrap();
@@ -42,7 +44,11 @@ fn readers_leave_database_and_wal_untouched() {
         vec!["check", "--db", path],
     ] {
         let out = yardtop(&args);
-        assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         if args[0] == "snapshot" && args[4] == "json" {
             // The readers see the committed, uncheckpointed rows.
             let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -59,13 +65,20 @@ fn readers_leave_database_and_wal_untouched() {
 fn a_missing_database_is_never_created() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("nothing-here.db");
-    for args in [vec!["snapshot", "--format", "json"], vec!["check"], vec!["simulate", "--duration", "1"]] {
+    for args in [
+        vec!["snapshot", "--format", "json"],
+        vec!["check"],
+        vec!["simulate", "--duration", "1"],
+    ] {
         let mut a = args.clone();
         a.extend(["--db", db.to_str().unwrap()]);
         let out = yardtop(&a);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{a:?}: {err}");
-        assert!(err.contains("nothing-here.db") && err.contains("does not exist"), "{err}");
+        assert!(
+            err.contains("nothing-here.db") && err.contains("does not exist"),
+            "{err}"
+        );
         assert!(!db.exists(), "{a:?} created the database");
     }
 }

@@ -256,7 +256,11 @@ impl Writer {
                 // free meanwhile, only this writer pauses. TRUNCATE also gives the
                 // disk space back once the WAL has grown four times the limit.
                 let _ = self.conn.busy_timeout(WAL_RESTART_PATIENCE);
-                let mode = if pages >= 4 * WAL_RESTART_PAGES { "TRUNCATE" } else { "RESTART" };
+                let mode = if pages >= 4 * WAL_RESTART_PAGES {
+                    "TRUNCATE"
+                } else {
+                    "RESTART"
+                };
                 let done = run(mode);
                 let _ = self.conn.busy_timeout(LOCK_ATTEMPT);
                 match done {

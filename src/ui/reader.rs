@@ -222,6 +222,7 @@ impl Reader {
         if self.state.as_ref() == Some(&s) {
             return true;
         }
+        tracing::info!(state = ?s, "database state");
         self.state = Some(s.clone());
         self.send(ReaderMsg::State(s))
     }
@@ -335,6 +336,13 @@ impl Reader {
             None => Ok(None),
         });
         self.refresh_took = self.last_refresh.elapsed();
+        tracing::debug!(
+            took_ms = self.refresh_took.as_secs_f64() * 1000.0,
+            data_version = dv,
+            changed,
+            ok = result.is_ok(),
+            "refresh"
+        );
         match result {
             Ok((data, detail)) => {
                 let keep = if first {

@@ -63,12 +63,6 @@ fn row_reader_inputs() {
 
 #[test]
 #[ignore = "open finding outside the fuzzers' files, see tests/fuzz/README.md"]
-fn known_timestamp_findings() {
-    replay_dir("known", "timestamp", checks::timestamp::check_strict);
-}
-
-#[test]
-#[ignore = "open finding outside the fuzzers' files, see tests/fuzz/README.md"]
 fn known_row_reader_findings() {
     replay_dir("known", "row_reader", checks::row_reader::check_strict);
 }

@@ -53,7 +53,7 @@ pub fn ddl() -> String {
 /// The statements that add (`sign` = "+") or remove (`sign` = "-") row `r`'s
 /// export; they run only under a trigger whose WHEN says the row is exported.
 fn export_change(r: &str, sign: &str) -> String {
-    let bucket = format!("{} / {BUCKET_S}", epoch_s(&format!("{r}.loaded_at")));
+    let bucket = bucket_of(&format!("{r}.loaded_at"));
     let nev = is_nev(r);
     if sign == "+" {
         format!(
@@ -86,6 +86,14 @@ fn quality_change(table: &str, r: &str, sign: &str) -> String {
     format!(
         "    UPDATE yt_quality SET rows = rows {sign} (CASE kind\n{cases}            WHEN '*' THEN 1\n            ELSE 0 END)\n        WHERE tbl = '{table}';\n"
     )
+}
+
+/// The quarter hour of a readable timestamp column: the floor of its Unix seconds
+/// over `BUCKET_S`, as Rust's `div_euclid` (SQL's `/` rounds toward zero, which
+/// would put a load before 1970 in the wrong bucket).
+fn bucket_of(col: &str) -> String {
+    let e = epoch_s(col);
+    format!("(({e}) - ((({e}) % {BUCKET_S}) + {BUCKET_S}) % {BUCKET_S}) / {BUCKET_S}")
 }
 
 /// One trigger. A clean row or one that is not exported costs one evaluation of the
@@ -198,11 +206,11 @@ pub fn backfill_exports_sql() -> String {
     let v = "v";
     format!(
         "DELETE FROM yt_export_buckets;\nDELETE FROM yt_consignment_exports;\n\
-         INSERT INTO yt_export_buckets(bucket, units, nev)\n    SELECT {} / {BUCKET_S}, count(*), sum({})\n    \
+         INSERT INTO yt_export_buckets(bucket, units, nev)\n    SELECT {}, count(*), sum({})\n    \
          FROM vehicles AS v WHERE {} GROUP BY 1;\n\
          INSERT INTO yt_consignment_exports(consignment_id, units, nev)\n    SELECT v.consignment_id, count(*), sum({})\n    \
          FROM vehicles AS v WHERE {} AND typeof(v.consignment_id) = 'integer' GROUP BY 1;\n",
-        epoch_s(&format!("{v}.loaded_at")),
+        bucket_of(&format!("{v}.loaded_at")),
         is_nev(v),
         exported(v),
         is_nev(v),

@@ -85,19 +85,21 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Config(args)) => crate::config::print(&ctx, args.default).map(|_| 0),
         Some(Command::Completions(args)) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(args.shell, &mut cmd, "yardtop", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut cmd, "yardtop", &mut script);
+            crate::error::write_stdout(&script, "the completion script")?;
             Ok(0)
         }
         Some(Command::Man) => {
             let cmd = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd)
-                .render(&mut std::io::stdout())
-                .map_err(|e| {
-                    UserError::problem(format!(
-                        "cannot write the man page: {}",
-                        crate::error::io_reason(&e)
-                    ))
-                })?;
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut page).map_err(|e| {
+                UserError::problem(format!(
+                    "cannot write the man page: {}",
+                    crate::error::io_reason(&e)
+                ))
+            })?;
+            crate::error::write_stdout(&page, "the man page")?;
             Ok(0)
         }
     }

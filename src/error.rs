@@ -112,3 +112,18 @@ pub fn db_error(path: &Path, err: &rusqlite::Error) -> UserError {
         path.display()
     ))
 }
+
+/// Writes a command's whole output to stdout. A closed pipe (`yardtop man | head -1`)
+/// ends the command quietly, as SIGPIPE would have; any other failure says what.
+pub fn write_stdout(bytes: &[u8], what: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(crate::EXIT_CLOSED_PIPE),
+        Err(e) => Err(UserError::problem(format!(
+            "cannot write {what}: {}",
+            io_reason(&e)
+        ))),
+    }
+}

@@ -18,6 +18,12 @@ pub mod writers;
 
 /// A panic must never show a backtrace to a supervisor: print one sentence instead.
 /// (The dashboard also restores the terminal first; see `ui::terminal`.)
+///
+/// Rust ignores SIGPIPE, so `print!` into a closed pipe (`yardtop snapshot | head -1`)
+/// panics with "failed printing to stdout: Broken pipe". That is not an internal error:
+/// the reader went away, so the command ends quietly with 141, the status a shell shows
+/// for a command killed by SIGPIPE. Nothing is half-written: an open write transaction
+/// is never committed, and SQLite rolls it back.
 pub fn sanitize_panics() {
     std::panic::set_hook(Box::new(|info| {
         let what = info
@@ -26,10 +32,27 @@ pub fn sanitize_panics() {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown".into());
+        if is_closed_pipe(&what) {
+            std::process::exit(EXIT_CLOSED_PIPE);
+        }
         let place = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("yardtop: internal error ({what}{place}); please report it with the command you ran");
+        // stderr may be the closed pipe itself: a failed write must not panic again
+        // (a panic inside the hook aborts with 134).
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "yardtop: internal error ({what}{place}); please report it with the command you ran"
+        );
     }));
+}
+
+/// The exit status of a command whose output pipe was closed (128 + SIGPIPE).
+pub const EXIT_CLOSED_PIPE: i32 = 141;
+
+/// Is this panic message the standard library's report of a write into a closed pipe?
+pub fn is_closed_pipe(message: &str) -> bool {
+    message.starts_with("failed printing to") && message.contains("Broken pipe")
 }

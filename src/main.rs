@@ -18,7 +18,9 @@ fn main() -> ExitCode {
     match yardtop::app::run(cli) {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
-            eprintln!("yardtop: {e}");
+            // stderr may be a closed pipe (`yardtop import … 2>&1 | head -1`).
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "yardtop: {e}");
             ExitCode::from(e.code as u8)
         }
     }

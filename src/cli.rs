@@ -146,6 +146,10 @@ pub struct SimulateArgs {
     /// Seed of the random generator
     #[arg(long, default_value_t = 7, value_name = "N")]
     pub seed: u64,
+    /// Write made-up traffic into a database that `yardtop demo` did not make (a test
+    /// copy, never a real yard)
+    #[arg(long)]
+    pub allow_non_demo: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -49,7 +49,13 @@ fn fresh() -> (TempDir, PathBuf) {
 
 fn simulate(dir: &Path, db: &Path, args: &[&str]) -> Command {
     let mut cmd = yardtop(dir);
-    cmd.arg("--db").arg(db).arg("simulate").args(args);
+    // The databases here are made by `init`: test copies, which simulate only writes
+    // when told so.
+    cmd.arg("--db")
+        .arg(db)
+        .arg("simulate")
+        .arg("--allow-non-demo")
+        .args(args);
     cmd
 }
 
@@ -466,4 +472,46 @@ fn rows_it_cannot_read_are_left_alone_and_keep_their_slots() {
         count(&conn, "SELECT count(*) FROM vehicles WHERE block = 'Z01'"),
         0
     );
+}
+
+#[test]
+fn simulate_refuses_a_database_demo_did_not_make_and_names_the_flag() {
+    let (dir, db) = fresh();
+    let before = events(&db);
+    // As a supervisor would after setting YARDTOP_DB to the real yard.
+    let out = yardtop(dir.path())
+        .env("YARDTOP_DB", &db)
+        .args(["simulate", "--duration", "2"])
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("--allow-non-demo") && err.contains("yardtop demo"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(events(&db), before, "simulate wrote into a database it refused");
+}
+
+#[test]
+fn simulate_runs_into_a_demo_database_without_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let out = yardtop(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["demo", "--no-tui", "--scale", "5000", "--seed", "3"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "demo: {}", text(&out.stderr));
+    let before = events(&db);
+    let out = yardtop(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["simulate", "--rate", "20", "--duration", "1.5"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(events(&db) > before, "no events written into the demo database");
 }

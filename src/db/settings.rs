@@ -20,6 +20,24 @@ pub const DEFAULTS: [(&str, &str); 9] = [
     ("uph_target", "200"),
 ];
 
+/// The settings key `yardtop demo` writes into the databases it makes. `simulate`
+/// writes made-up vehicles and events, so it runs only where this key says the yard
+/// is a demo (or when told explicitly that a database is a test copy).
+pub const DEMO_MARK_KEY: &str = "made_by";
+/// The value of `DEMO_MARK_KEY` in a demo database.
+pub const DEMO_MARK_VALUE: &str = "yardtop demo";
+
+/// Was this database made by `yardtop demo`? A database without the key, or without
+/// a `settings` table at all, is not.
+pub fn is_demo(conn: &Connection) -> bool {
+    conn.query_row(
+        "SELECT 1 FROM settings WHERE key = ?1 AND value = ?2",
+        [DEMO_MARK_KEY, DEMO_MARK_VALUE],
+        |_| Ok(()),
+    )
+    .is_ok()
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub port_name: String,

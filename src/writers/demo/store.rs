@@ -26,6 +26,14 @@ pub fn write(conn: &Connection, path: &Path, plan: &Plan, seed: u64, progress: b
     conn.execute_batch("BEGIN").map_err(err)?;
     crate::writers::init::write_settings(conn, Some(PORT_NAME), Some(PORT_LOCODE), Some(PORT_TZ))
         .map_err(err)?;
+    conn.execute(
+        "INSERT OR REPLACE INTO settings(key, value) VALUES (?1, ?2)",
+        [
+            crate::db::settings::DEMO_MARK_KEY,
+            crate::db::settings::DEMO_MARK_VALUE,
+        ],
+    )
+    .map_err(err)?;
     write_small_tables(conn, plan).map_err(err)?;
     let bar = progress_bar(progress, plan);
     let mut sink = Sink::new(conn, path, plan, bar.clone())?;

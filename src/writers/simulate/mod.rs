@@ -73,6 +73,9 @@ pub fn run(ctx: &Ctx, args: &SimulateArgs) -> Result<()> {
             )));
         }
     }
+    if !args.allow_non_demo {
+        refuse_unless_demo(&ctx.db)?;
+    }
     let opts = SimOptions {
         rate: args.rate,
         duration: args.duration,
@@ -80,6 +83,23 @@ pub fn run(ctx: &Ctx, args: &SimulateArgs) -> Result<()> {
         verbose: true,
     };
     simulate(&ctx.db, &opts, &stop).map(|_| ())
+}
+
+/// `simulate` writes made-up vehicles and events. Into a real yard they would mix with
+/// the terminal's own records, so only a database `yardtop demo` made is accepted
+/// without `--allow-non-demo`.
+fn refuse_unless_demo(db: &Path) -> Result<()> {
+    let conn = crate::db::open_read_only(db)?;
+    if crate::db::settings::is_demo(&conn) {
+        return Ok(());
+    }
+    Err(UserError::problem(format!(
+        "refusing to simulate into {}: `yardtop demo` did not make it, so it may be a real \
+         yard, and simulate writes made-up vehicles and events. To try yardtop, run \
+         `yardtop demo` (it makes its own database and simulates into it); to simulate into \
+         a test copy anyway, add --allow-non-demo.",
+        db.display()
+    )))
 }
 
 /// Writes the live stream into `db` until the duration ends or `stop` is set.

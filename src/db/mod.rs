@@ -8,6 +8,7 @@ pub mod settings;
 pub mod sql;
 pub mod summary;
 pub mod value;
+pub mod watch;
 
 use std::path::Path;
 use std::time::Duration;
@@ -44,17 +45,66 @@ pub fn open_read_only(path: &Path) -> Result<Connection> {
 }
 
 /// Opens read-only without looking at the schema (for `check`, which reports on it).
+///
+/// A supervisor's own account may read the database but not write its folder. With
+/// a writer connected, SQLite reads the WAL through the writer's `-shm`. With none
+/// connected, there is no WAL and SQLite cannot create the `-shm` it wants for a
+/// WAL-mode file: then everything committed is in the database file itself, and it is
+/// read as an immutable file (no locks, no side files). The dashboard opens a fresh
+/// connection for every refresh (see `watch`), so once a writer appears the next
+/// refresh reads through the WAL again. docs/operations.md gives the permissions.
 pub fn open_read_only_unchecked(path: &Path) -> Result<Connection> {
     ensure_exists(path)?;
+    open_read_only_raw(path, Duration::from_millis(2000)).map_err(|e| db_error(path, &e))
+}
+
+/// The read-only open itself, waiting at most `busy` on another program's lock; the
+/// error is SQLite's, so that the dashboard can tell a lock from a broken file.
+pub fn open_read_only_raw(path: &Path, busy: Duration) -> rusqlite::Result<Connection> {
+    let conn = open_with(&uri(path, false), busy)?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        Err(e) if needs_immutable(&e, path) => open_with(&uri(path, true), busy),
+        Err(e) if crate::error::is_busy(&e) => Err(e),
+        // Any other trouble is met, and reported, by the caller's first query.
+        _ => Ok(conn),
+    }
+}
+
+fn open_with(uri: &str, busy: Duration) -> rusqlite::Result<Connection> {
     let flags =
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, &e))?;
-    conn.busy_timeout(Duration::from_millis(2000))
-        .map_err(|e| db_error(path, &e))?;
-    conn.execute_batch("PRAGMA query_only = 1;")
-        .map_err(|e| db_error(path, &e))?;
-    value::register_functions(&conn).map_err(|e| db_error(path, &e))?;
+    let conn = Connection::open_with_flags(uri, flags)?;
+    conn.busy_timeout(busy)?;
+    conn.execute_batch("PRAGMA query_only = 1;")?;
+    value::register_functions(&conn)?;
     Ok(conn)
+}
+
+/// Did a read-only open fail only because SQLite could not make the `-shm` of a
+/// WAL-mode file whose WAL is absent (no writer connected, folder not writable)?
+fn needs_immutable(e: &rusqlite::Error, path: &Path) -> bool {
+    let cannot = matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::ReadOnly) | Some(rusqlite::ErrorCode::CannotOpen)
+    );
+    cannot && !watch::side_file(path, "-wal").exists()
+}
+
+/// The `file:` URI of a path (percent-encoding what a URI would misread).
+fn uri(path: &Path, immutable: bool) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::from("file:");
+    for b in absolute.as_os_str().as_encoded_bytes() {
+        match b {
+            b'?' | b'#' | b'%' => out.push_str(&format!("%{b:02X}")),
+            _ if b.is_ascii() => out.push(*b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    if immutable {
+        out.push_str("?immutable=1");
+    }
+    out
 }
 
 /// Opens an existing yard database for writing (import, simulate).

@@ -1,14 +1,15 @@
-//! The reader thread: it owns the read-only connection and is the only code of the
-//! dashboard that touches the database.
+//! The reader thread: the only code of the dashboard that touches the database.
 //!
-//! Every ~200 ms it checks the file (deleted? replaced by another file → reopen)
-//! and `PRAGMA data_version`; only when the data changed (or on the first read, on
-//! `r`, or for a drill-down request) it runs the figures and the browse queries,
-//! each refresh inside one short read transaction (BEGIN … COMMIT), so no read
-//! transaction is held between refreshes and the WAL can always be checkpointed.
-//! A lock (SQLITE_BUSY) shows "database busy since …"; a deleted, corrupted or
-//! unreadable file shows "database unreachable: reason"; in both cases the last
-//! figures stay on screen and the reader retries every second and recovers.
+//! Every ~200 ms it looks at the files (see `db::watch`: the database, its WAL and
+//! shared-memory index, Litestream's `-txid`); only when they moved (or on the first
+//! read, on `r`, or for a drill-down request) it opens a fresh read-only connection,
+//! runs the figures and the browse queries inside one short read transaction, and
+//! closes the connection again. Nothing is held between refreshes: no transaction
+//! (the WAL can always be checkpointed, a rollback-journal writer never waits longer
+//! than one refresh) and no connection (a Litestream follower is never stalled by an
+//! idle reader's lock). A lock (SQLITE_BUSY) shows "database busy since …"; a deleted,
+//! corrupted or unreadable file shows "database unreachable: reason"; in both cases the
+//! last figures stay on screen and the reader retries every second and recovers.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
@@ -23,6 +24,7 @@ use super::data::{
 };
 use super::event::Event;
 use crate::db::browse::{self, Anchor};
+use crate::db::watch::Fingerprint;
 use crate::error::{is_busy, sqlite_reason};
 
 /// How often the file and `data_version` are checked.
@@ -87,41 +89,17 @@ pub enum Request {
     ClearDetail,
 }
 
-/// A file's identity, to notice it being replaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct FileId(u64, u64);
-
-fn file_id(path: &Path) -> std::io::Result<FileId> {
-    let m = std::fs::metadata(path)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        Ok(FileId(m.dev(), m.ino()))
-    }
-    #[cfg(not(unix))]
-    {
-        Ok(FileId(0, m.len()))
-    }
-}
-
-/// When the file (or its WAL) was last written: the last change before we started.
-/// An empty WAL does not count (opening a database creates one).
-fn last_write(path: &Path) -> Option<DateTime<Utc>> {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    let db = std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    let wal = std::fs::metadata(PathBuf::from(wal))
-        .ok()
-        .filter(|m| m.len() > 0)
-        .and_then(|m| m.modified().ok());
-    db.into_iter().chain(wal).max().map(DateTime::<Utc>::from)
+fn system_time(t: std::time::SystemTime) -> DateTime<Utc> {
+    DateTime::<Utc>::from(t)
 }
 
 pub struct Reader {
     path: PathBuf,
-    conn: Option<Connection>,
-    id: Option<FileId>,
-    data_version: Option<i64>,
+    /// The connection the dashboard opened to check the path before taking over
+    /// the terminal; the first refresh uses it, later ones open their own.
+    first_conn: Option<Connection>,
+    /// The files as the last successful refresh found them.
+    seen: Option<Fingerprint>,
     /// --now, when frozen.
     frozen_now: Option<DateTime<Utc>>,
     paused: bool,
@@ -142,9 +120,8 @@ impl Reader {
         let _ = conn.busy_timeout(BUSY_TIMEOUT);
         Reader {
             path: path.to_path_buf(),
-            id: file_id(path).ok(),
-            conn: Some(conn),
-            data_version: None,
+            first_conn: Some(conn),
+            seen: None,
             frozen_now,
             paused: false,
             detail: None,
@@ -222,14 +199,17 @@ impl Reader {
         if self.state.as_ref() == Some(&s) {
             return true;
         }
-        tracing::info!(state = ?s, "database state");
+        // The log grows by a line per change of state, not per refresh: a new
+        // "last change" time is not a new state.
+        if self.state.as_ref().map(state_kind) != Some(state_kind(&s)) {
+            tracing::info!(state = ?s, "database state");
+        }
         self.state = Some(s.clone());
         self.send(ReaderMsg::State(s))
     }
 
     fn lost(&mut self, reason: String) -> bool {
-        self.conn = None;
-        self.data_version = None;
+        self.seen = None;
         let since = match &self.state {
             Some(ReaderState::Unreachable { reason: r, since }) if *r == reason => *since,
             _ => Utc::now(),
@@ -247,8 +227,9 @@ impl Reader {
 
     /// One poll. Returns false when the loop is gone.
     fn step(&mut self, force: bool, detail_only: bool) -> bool {
-        // 1. The file: still there, still the same file?
-        match file_id(&self.path) {
+        // 1. The files: still there, and did they move?
+        let print = match Fingerprint::read(&self.path) {
+            Ok(p) => p,
             Err(e) => {
                 let reason = if e.kind() == std::io::ErrorKind::NotFound {
                     "the file is gone (deleted or moved)".to_string()
@@ -257,46 +238,17 @@ impl Reader {
                 };
                 return self.lost(reason);
             }
-            Ok(id) => {
-                if self.conn.is_some() && self.id != Some(id) {
-                    // Replaced by another file: read the new one.
-                    self.conn = None;
-                    self.data_version = None;
-                    self.last_attempt = None;
-                }
-                self.id = Some(id);
-            }
-        }
-        // 2. A connection (reopened at most once a second).
-        if self.conn.is_none() {
-            if self.last_attempt.is_some_and(|t| t.elapsed() < RETRY) {
-                return true;
-            }
-            self.last_attempt = Some(Instant::now());
-            match crate::db::open_read_only(&self.path) {
-                Ok(c) => {
-                    let _ = c.busy_timeout(BUSY_TIMEOUT);
-                    self.conn = Some(c);
-                    self.data_version = None;
-                }
-                Err(e) => return self.lost(short_reason(&e.message, &self.path)),
-            }
-        }
-        let Some(conn) = self.conn.as_ref() else {
-            return true;
         };
-        // 3. Did anything change?
-        let dv = match conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0)) {
-            Ok(v) => v,
-            Err(e) if is_busy(&e) => return self.busy(),
-            Err(e) => return self.lost(unreadable(&e)),
-        };
-        let first = self.data_version.is_none();
-        let changed = self.data_version != Some(dv);
+        let first = self.seen.is_none() && self.first_conn.is_some();
+        let changed = self.seen.as_ref() != Some(&print);
         let recovering = !matches!(self.state, Some(ReaderState::Live { .. }));
+        // A lost database is retried at most once a second.
+        if recovering && self.last_attempt.is_some_and(|t| t.elapsed() < RETRY) && !force {
+            return true;
+        }
         let stale = !self.paused && self.last_refresh.elapsed() >= RECOMPUTE;
         // Under a continuous stream of writes every poll sees a change. Twenty
-        // dashboards refreshing at every poll would keep a read transaction open
+        // dashboards refreshing at every poll would keep a reader in the database
         // all the time (the writer's WAL could never start over) and need more
         // cores than the server has; so a change waits until a few refresh-times
         // have passed since the last refresh, never more than `MAX_SPACING`.
@@ -306,11 +258,29 @@ impl Reader {
             return true;
         }
         if (changed && !self.paused) || force || first || recovering || stale {
-            self.refresh(dv, first, changed, detail_only)
+            self.refresh(print, first, changed, detail_only)
         } else if detail_only {
             self.refresh_detail()
         } else {
             true
+        }
+    }
+
+    /// A connection for one refresh: the first one given, or a fresh one. A lock is
+    /// "busy" (the last figures stay), anything else "unreachable".
+    fn connect(&mut self) -> Result<Connection, bool> {
+        self.last_attempt = Some(Instant::now());
+        if let Some(c) = self.first_conn.take() {
+            return Ok(c);
+        }
+        let conn = match crate::db::open_read_only_raw(&self.path, BUSY_TIMEOUT) {
+            Ok(c) => c,
+            Err(e) if is_busy(&e) => return Err(self.busy()),
+            Err(e) => return Err(self.lost(unreadable(&e))),
+        };
+        match crate::db::check_schema(&self.path, &conn) {
+            Ok(()) => Ok(conn),
+            Err(e) => Err(self.lost(short_reason(&e.message, &self.path))),
         }
     }
 
@@ -319,9 +289,10 @@ impl Reader {
     }
 
     /// A full refresh in one read transaction.
-    fn refresh(&mut self, dv: i64, first: bool, changed: bool, new_detail: bool) -> bool {
-        let Some(conn) = self.conn.as_ref() else {
-            return true;
+    fn refresh(&mut self, print: Fingerprint, first: bool, changed: bool, new_detail: bool) -> bool {
+        let conn = match self.connect() {
+            Ok(c) => c,
+            Err(alive) => return alive,
         };
         let now = self.now();
         self.last_refresh = Instant::now();
@@ -331,14 +302,13 @@ impl Reader {
             .detail
             .clone()
             .filter(|(_, r)| new_detail || !matches!(r, DetailRequest::Search(_)));
-        let result = load_dash_data_with(conn, now, |tx| match &detail_req {
+        let result = load_dash_data_with(&conn, now, |tx| match &detail_req {
             Some((seq, req)) => run_detail(tx, *seq, req).map(Some),
             None => Ok(None),
         });
         self.refresh_took = self.last_refresh.elapsed();
         tracing::debug!(
             took_ms = self.refresh_took.as_secs_f64() * 1000.0,
-            data_version = dv,
             changed,
             ok = result.is_ok(),
             "refresh"
@@ -346,7 +316,7 @@ impl Reader {
         match result {
             Ok((data, detail)) => {
                 let keep = if first {
-                    last_write(&self.path)
+                    print.last_write().map(system_time)
                 } else if changed {
                     Some(Utc::now())
                 } else {
@@ -356,7 +326,7 @@ impl Reader {
                         _ => None,
                     }
                 };
-                self.data_version = Some(dv);
+                self.seen = Some(print);
                 if let Some(d) = &detail {
                     self.settle_anchor(d);
                 }
@@ -377,7 +347,14 @@ impl Reader {
 
     /// Only the drill-down (the figures did not change).
     fn refresh_detail(&mut self) -> bool {
-        let (Some(conn), Some((seq, req))) = (self.conn.as_ref(), self.detail.as_ref()) else {
+        if self.detail.is_none() {
+            return true;
+        }
+        let conn = match self.connect() {
+            Ok(c) => c,
+            Err(alive) => return alive,
+        };
+        let Some((seq, req)) = self.detail.as_ref() else {
             return true;
         };
         let result = (|| {
@@ -428,6 +405,15 @@ impl Reader {
             }
             _ => {}
         }
+    }
+}
+
+/// What kind of state this is, for the log: the same kind is not logged again.
+fn state_kind(s: &ReaderState) -> String {
+    match s {
+        ReaderState::Live { .. } => "live".into(),
+        ReaderState::Busy { .. } => "busy".into(),
+        ReaderState::Unreachable { reason, .. } => format!("unreachable: {reason}"),
     }
 }
 

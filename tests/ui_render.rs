@@ -252,6 +252,32 @@ fn help_overlay() {
 }
 
 #[test]
+fn the_header_keeps_the_whole_clock_at_every_width() {
+    // Wall clock and data at 2026-11-26T09:00:00Z: 17:00 in Xiamen.
+    for w in [60u16, 64, 70, 80, 100, 120] {
+        let text = screen(&state(), &data(), w, 24.max(w / 3), &opts());
+        let first = text.lines().next().unwrap_or("");
+        assert!(first.contains("2026-11-26 17:00 CST"), "{w} columns: {first:?}");
+        assert!(first.contains("live"), "{w} columns: {first:?}");
+    }
+}
+
+#[test]
+fn a_frozen_clock_is_never_called_live() {
+    let mut o = opts();
+    o.frozen = true;
+    for w in [60u16, 80, 120] {
+        let text = screen(&state(), &data(), w, 24, &o);
+        let first = text.lines().next().unwrap_or("");
+        assert!(first.contains("FROZEN"), "{w} columns: {first:?}");
+        assert!(!first.contains("live"), "{w} columns: {first:?}");
+    }
+    o.live = LiveState::Snapshot;
+    let first = screen(&state(), &data(), 120, 40, &o);
+    assert!(first.lines().next().unwrap_or("").contains("frozen clock"));
+}
+
+#[test]
 fn ascii_mode_is_ascii_only() {
     let mut o = opts();
     o.ascii = true;

@@ -192,16 +192,35 @@ pub fn check_schema(path: &Path, conn: &Connection) -> Result<()> {
         )));
     }
     let missing = missing_tables(conn).map_err(|e| db_error(path, &e))?;
-    if !missing.is_empty() {
-        return Err(UserError::usage(format!(
-            "{} is not a yard database: it has no {} table{}; create one with `yardtop init --db {}`",
-            path.display(),
-            missing.join(", "),
-            if missing.len() > 1 { "s" } else { "" },
-            path.display()
-        )));
+    if missing.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| db_error(path, &e))?;
+    // Each hint names a command that works on that very file (`init` refuses an
+    // existing file, `init --existing` a file without the contract's tables).
+    let hint = if tables == 0 {
+        format!(
+            "it is empty (no tables at all). To make a yard there, remove the empty file and create one: `rm {p} && yardtop init --db {p}`",
+            p = path.display()
+        )
+    } else {
+        "it holds another program's tables. Give the yard database's path with --db (or \
+         YARDTOP_DB); its tables are described in docs/database.md. To start a new yard, \
+         `yardtop init --db NEW.db` creates one at a new path"
+            .to_string()
+    };
+    Err(UserError::usage(format!(
+        "{} is not a yard database: it has no {} table{}; {hint}",
+        path.display(),
+        missing.join(", "),
+        if missing.len() > 1 { "s" } else { "" },
+    )))
 }
 
 /// Contract tables (and `events`) the database lacks.

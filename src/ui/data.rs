@@ -110,6 +110,9 @@ pub struct RenderOptions {
     pub live: LiveState,
     /// A demo database (`yardtop demo`).
     pub demo: bool,
+    /// The clock is frozen (--now, or a story told at a fixed instant): the header
+    /// must never call such a screen live.
+    pub frozen: bool,
 }
 
 impl RenderOptions {
@@ -126,6 +129,7 @@ impl RenderOptions {
             db_path: ctx.db.display().to_string(),
             live: LiveState::Snapshot,
             demo: false,
+            frozen: ctx.now.is_some(),
         }
     }
 

@@ -101,6 +101,13 @@ pub fn zone_abbr(t: DateTime<Utc>, tz: &Tz) -> String {
     t.with_timezone(tz).format("%Z").to_string()
 }
 
+/// A vehicle's or an event's time in port time with the zone named
+/// ("Thu 2026-11-26 18:41:12 CST"): every view shows times this way, never raw UTC
+/// beside local clocks.
+pub fn port_time(t: DateTime<Utc>, tz: &Tz, h24: bool) -> String {
+    format!("{} {} {}", date(t, tz), clock_s(t, tz, h24), zone_abbr(t, tz))
+}
+
 /// Display width of a string (control characters count 0; `db()` removes them).
 pub fn width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()

@@ -195,6 +195,7 @@ pub fn options(now: DateTime<Utc>, db: &Path) -> RenderOptions {
         db_path: db.display().to_string(),
         live: LiveState::Live { last_change: None },
         demo: false,
+        frozen: false,
     }
 }
 

@@ -313,6 +313,7 @@ pub fn opts() -> RenderOptions {
             last_change: Some(ts("2026-11-26T08:59:58Z")),
         },
         demo: false,
+        frozen: false,
     }
 }
 

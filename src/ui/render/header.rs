@@ -25,6 +25,13 @@ fn live_text(r: &R, wide: bool) -> Span<'static> {
     let ago = |t: chrono::DateTime<chrono::Utc>| text::ago((r.o.wall_now - t).num_seconds());
     match &r.o.live {
         LiveState::Starting => s("connecting", r.p.dim),
+        // Under --now the figures are as of the instant shown, whatever the
+        // database does: never "live".
+        LiveState::Live { .. } if r.o.frozen && wide => {
+            s("FROZEN clock (--now): figures as of the time shown", r.p.warn)
+        }
+        LiveState::Live { .. } if r.o.frozen => s("FROZEN clock (--now)", r.p.warn),
+        LiveState::Snapshot if r.o.frozen => s("snapshot, frozen clock", r.p.dim),
         LiveState::Live { last_change: Some(t) } if wide => s(
             format!("live{}last change {} ({})", r.g.sep, when(*t), ago(*t)),
             r.p.ok,
@@ -48,46 +55,58 @@ fn live_text(r: &R, wide: bool) -> Span<'static> {
 pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     let w = area.width as usize;
     // Row 0: port and clock on the left, the live state on the right.
-    let mut left: Vec<Span> = Vec::new();
+    // The port's name gives way first: the clock and date must stay whole at any
+    // width the dashboard draws at, and the live state keeps at least its word.
+    let mut badge: Vec<Span> = Vec::new();
     if r.o.demo {
-        left.push(s(" DEMO ", r.p.selected));
-        left.push(s(" ", r.p.text));
+        badge.push(s(" DEMO ", r.p.selected));
+        badge.push(s(" ", r.p.text));
     }
-    match r.data {
+    let name = match r.data {
         Some(d) => {
             let port = &d.figures.port;
             let mut name = text::db(&port.name);
             if !port.locode.is_empty() {
                 name = format!("{name} ({})", text::db(&port.locode));
             }
-            left.push(s(name, r.p.port));
+            name
         }
-        None => left.push(s("yardtop", r.p.port)),
-    }
+        None => "yardtop".to_string(),
+    };
     let now = r.o.now;
     let date = if w >= 100 {
         text::date(now, &r.tz)
     } else {
         now.with_timezone(&r.tz).format("%Y-%m-%d").to_string()
     };
-    left.push(s(
-        format!(
-            "  {} {} {}",
-            date,
-            text::clock(now, &r.tz, r.o.clock_24h),
-            text::zone_abbr(now, &r.tz)
-        ),
-        r.p.header,
-    ));
+    let clock = format!(
+        "  {} {} {}",
+        date,
+        text::clock(now, &r.tz, r.o.clock_24h),
+        text::zone_abbr(now, &r.tz)
+    );
+    let badge_w: usize = badge.iter().map(|b| b.width()).sum();
+    let fixed = badge_w + text::width(&clock);
     let live = live_text(r, w >= 100);
-    let live_w = live.width().min(w.saturating_sub(20).max(w / 2));
+    const LIVE_MIN: usize = 12;
+    let name_room = w.saturating_sub(fixed + 2 + live.width().min(LIVE_MIN));
+    let name = text::truncate(&name, name_room.min(text::width(&name)), r.g.ellipsis);
+    let left_w = badge_w + text::width(&name) + text::width(&clock);
+    let live_w = live.width().min(w.saturating_sub(left_w + 2));
     // Why the database is unreachable must be readable at any width: when it does
     // not fit here, row 1 says it in full.
     let cut = live.width() > live_w;
     let live = s(text::truncate(&live.content, live_w, r.g.ellipsis), live.style);
-    let left_w = w.saturating_sub(live.width() + 2);
+    let mut left = badge;
+    left.push(s(name, r.p.port));
+    left.push(s(clock, r.p.header));
     let left_line = Line::from(left);
-    buf.set_line(area.x, area.y, &left_line, left_w as u16);
+    buf.set_line(
+        area.x,
+        area.y,
+        &left_line,
+        w.saturating_sub(live.width() + 1) as u16,
+    );
     let lx = area.x + (w - live.width()) as u16;
     buf.set_span(lx, area.y, &live, live.width() as u16);
 

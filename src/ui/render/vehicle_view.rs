@@ -8,12 +8,12 @@
 //! │ model          海豹                   block          N01                     │
 //! │ powertrain     BEV                    row            3                       │
 //! │ soc_pct        55                     slot           12                      │
-//! │ soc_checked_at 2026-11-26T01:00:00Z   gate_in_at     2026-11-20T08:00:00Z    │
+//! │ soc_checked_at Thu 2026-11-26 09:00:00 CST  gate_in_at Fri 2026-11-20 16:00:…│
 //! │ consignment_id 7 (MG-GBBRS-01)        loaded_at      —                       │
-//! │ SoC band       55% over max 50%       updated_at     2026-11-26T01:00:00Z    │
+//! │ SoC band       55% over max 50%       updated_at     Thu 2026-11-26 09:00:00…│
 //! │                                                                              │
-//! │ Events, newest first        Kind        Detail                               │
-//! │ Thu 2026-11-26 09:00:00     soc_check   55%                                  │
+//! │ Events, newest first            Kind        Detail                           │
+//! │ Thu 2026-11-26 09:00:00 CST     soc_check   55%                              │
 //! └──────────────────────────────────────────────────────────────────────────────┘
 //! ```
 
@@ -81,6 +81,12 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
                             Some(rf) => format!("{} ({})", text::db(x), text::db(rf)),
                             None => text::db(x),
                         },
+                        // Times in port time with the zone named, as in the event
+                        // list; an unreadable one is shown as written, marked.
+                        (name, Some(x)) if name.ends_with("_at") => match crate::time::parse_ts(x) {
+                            Some(t) => text::port_time(t, &r.tz, r.o.clock_24h),
+                            None => format!("?{}", text::db(x)),
+                        },
                         (_, Some(x)) => text::db(x),
                     };
                     (name.to_string(), shown, false)
@@ -121,7 +127,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
         lines.push(Line::default());
     }
     lines.truncate(VEHICLE_FIELD_ROWS as usize);
-    let time_w = 25;
+    let time_w = 29;
     let kind_w = 12;
     lines.push(Line::from(s(
         format!(
@@ -138,11 +144,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     }
     for (i, e) in data.events.rows.iter().enumerate().take(rows) {
         let t = match e.at {
-            Some(at) => format!(
-                "{} {}",
-                text::date(at, &r.tz),
-                text::clock_s(at, &r.tz, r.o.clock_24h)
-            ),
+            Some(at) => text::port_time(at, &r.tz, r.o.clock_24h),
             None => format!("?{}", text::db(&e.at_raw)),
         };
         let line = Line::from(vec![

@@ -23,9 +23,11 @@ pub struct Cli {
 
 #[derive(Debug, Args, Clone)]
 pub struct Global {
-    /// Yard database [default: $YARDTOP_DB, else `db` in the config file, else ./yard.db]
+    /// Yard database [default: $YARDTOP_DB, else `db` in the config file, else
+    /// ./yard.db]. Given several times (or `[[yards]]` in the config file): the group
+    /// view of several yards (dashboard, snapshot, check)
     #[arg(long, global = true, env = "YARDTOP_DB", value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    pub db: Vec<PathBuf>,
 
     /// Config file [default: $XDG_CONFIG_HOME/yardtop/config.toml]
     #[arg(long, global = true, env = "YARDTOP_CONFIG", value_name = "PATH")]

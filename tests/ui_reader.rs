@@ -38,7 +38,11 @@ fn start(path: &Path) -> Harness {
     let (tx, rx) = mpsc::channel();
     let (req, req_rx) = mpsc::channel();
     let conn = yardtop::db::open_read_only(path).unwrap();
-    Reader::new(path, conn, None, tx).spawn(req_rx).unwrap();
+    Reader::new(path, Some(conn), None, move |m| {
+        tx.send(Event::Reader(0, m)).is_ok()
+    })
+    .spawn(req_rx)
+    .unwrap();
     Harness { rx, req }
 }
 
@@ -49,7 +53,7 @@ impl Harness {
         loop {
             let left = end.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(left) {
-                Ok(Event::Reader(m)) => {
+                Ok(Event::Reader(_, m)) => {
                     if let Some(t) = f(&m) {
                         return t;
                     }
@@ -243,7 +247,7 @@ fn paused_reads_nothing_until_resumed() {
         .unwrap();
     let end = Instant::now() + Duration::from_millis(800);
     while let Ok(ev) = h.rx.recv_timeout(end.saturating_duration_since(Instant::now())) {
-        if let Event::Reader(ReaderMsg::Data(d)) = ev {
+        if let Event::Reader(_, ReaderMsg::Data(d)) = ev {
             assert!(
                 !d.events.iter().any(|e| e.kind == "while_paused"),
                 "read while paused"
@@ -284,8 +288,8 @@ fn a_search_runs_once_not_on_every_change() {
     let mut saw_data = false;
     while let Ok(ev) = h.rx.recv_timeout(end.saturating_duration_since(Instant::now())) {
         match ev {
-            Event::Reader(ReaderMsg::Data(_)) => saw_data = true,
-            Event::Reader(ReaderMsg::Detail(d)) => panic!("search re-run: {:?}", d.seq),
+            Event::Reader(_, ReaderMsg::Data(_)) => saw_data = true,
+            Event::Reader(_, ReaderMsg::Detail(d)) => panic!("search re-run: {:?}", d.seq),
             _ => {}
         }
     }

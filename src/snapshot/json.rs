@@ -15,7 +15,7 @@ pub fn render(figures: &Figures) -> String {
 /// controls, line and paragraph separators and bidi overrides, which a terminal
 /// showing the JSON would obey; they can only stand inside JSON strings (the rest
 /// is ASCII), so escaping them as `\uXXXX` keeps the same JSON value.
-fn escape_invisible(json: &str) -> String {
+pub fn escape_invisible(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {

@@ -1,6 +1,7 @@
 //! `yardtop snapshot` (SPEC §5): what the dashboard shows, without a terminal UI.
 //! Every format renders the same `Figures`.
 
+pub mod group;
 pub mod json;
 pub mod prometheus;
 

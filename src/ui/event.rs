@@ -19,8 +19,8 @@ pub enum Event {
     Resize,
     /// The clock ticked (once a second by default): clock and countdowns.
     Tick,
-    /// Fresh data or a state change from the reader.
-    Reader(ReaderMsg),
+    /// Fresh data or a state change from the reader of yard N (0 for a single yard).
+    Reader(usize, ReaderMsg),
     /// A signal: SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGCONT.
     Signal(i32),
     /// The terminal's input ended or failed (the terminal went away).

@@ -11,6 +11,7 @@ pub mod backend;
 pub mod data;
 pub mod event;
 pub mod glyphs;
+pub mod group;
 pub mod input;
 pub mod keys;
 pub mod nav;

@@ -12,7 +12,7 @@
 //! last figures stay on screen and the reader retries every second and recovers.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -22,7 +22,6 @@ use rusqlite::Connection;
 use super::data::{
     load_dash_data_with, BlockMapData, ConsignmentData, DashData, Detail, DetailBody, VehicleData,
 };
-use super::event::Event;
 use crate::db::browse::{self, Anchor};
 use crate::db::watch::Fingerprint;
 use crate::error::{is_busy, sqlite_reason};
@@ -47,7 +46,14 @@ pub enum ReaderMsg {
     Data(Box<DashData>),
     Detail(Box<Detail>),
     State(ReaderState),
+    /// The reader stopped on an internal error (a bug): the dashboard must end
+    /// rather than show frozen figures as live.
+    Stopped(String),
 }
+
+/// Where the reader's messages go: the loop wraps them into its own events (the
+/// reader knows nothing of the loop). False when nobody listens any more.
+pub type Sink = std::sync::Arc<dyn Fn(ReaderMsg) -> bool + Send + Sync>;
 
 /// The connection's state (the loop turns it into the header's live state).
 #[derive(Debug, Clone, PartialEq)]
@@ -110,17 +116,24 @@ pub struct Reader {
     /// How long the last refresh took: the next one waits a few times that (see
     /// `spacing`).
     refresh_took: Duration,
-    tx: Sender<Event>,
+    tx: Sink,
 }
 
 impl Reader {
     /// A reader on an already opened connection (opening it first lets the
     /// dashboard refuse a bad path before it takes over the terminal).
-    pub fn new(path: &Path, conn: Connection, frozen_now: Option<DateTime<Utc>>, tx: Sender<Event>) -> Self {
-        let _ = conn.busy_timeout(BUSY_TIMEOUT);
+    pub fn new(
+        path: &Path,
+        conn: Option<Connection>,
+        frozen_now: Option<DateTime<Utc>>,
+        tx: impl Fn(ReaderMsg) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        if let Some(c) = &conn {
+            let _ = c.busy_timeout(BUSY_TIMEOUT);
+        }
         Reader {
             path: path.to_path_buf(),
-            first_conn: Some(conn),
+            first_conn: conn,
             seen: None,
             frozen_now,
             paused: false,
@@ -129,20 +142,20 @@ impl Reader {
             last_attempt: None,
             last_refresh: Instant::now(),
             refresh_took: Duration::ZERO,
-            tx,
+            tx: std::sync::Arc::new(tx),
         }
     }
 
     /// Runs the reader on its own thread. Should it ever panic (a bug), the loop
     /// is told and ends the dashboard instead of showing frozen figures as live.
     pub fn spawn(self, rx: Receiver<Request>) -> std::io::Result<()> {
-        let tx = self.tx.clone();
+        let tx = std::sync::Arc::clone(&self.tx);
         std::thread::Builder::new()
             .name("yardtop-reader".into())
             .spawn(move || {
                 let run = std::panic::AssertUnwindSafe(move || self.run(rx));
                 if std::panic::catch_unwind(run).is_err() {
-                    let _ = tx.send(Event::Fatal(
+                    tx(ReaderMsg::Stopped(
                         "the database reader stopped on an internal error; please report it".into(),
                     ));
                 }
@@ -192,7 +205,7 @@ impl Reader {
     }
 
     fn send(&self, msg: ReaderMsg) -> bool {
-        self.tx.send(Event::Reader(msg)).is_ok()
+        (self.tx)(msg)
     }
 
     fn set_state(&mut self, s: ReaderState) -> bool {

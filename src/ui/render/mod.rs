@@ -8,6 +8,7 @@ pub mod block_map;
 pub mod consignment_view;
 pub mod consignments;
 pub mod exports;
+pub mod group;
 pub mod header;
 pub mod help;
 pub mod layout;

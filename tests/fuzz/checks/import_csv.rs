@@ -74,6 +74,7 @@ const EXAMPLES: [(ImportKind, &str); 6] = [
 fn ctx(db: &Path) -> Ctx {
     Ctx {
         db: db.to_path_buf(),
+        yards: vec![yardtop::app::YardRef::from_path(db)],
         db_source: yardtop::config::Source::Flag,
         db_explicit: true,
         now: yardtop::time::parse_ts("2026-11-26T09:00:00Z"),

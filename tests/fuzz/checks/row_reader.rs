@@ -863,6 +863,7 @@ fn check_screen(conn: &Connection, now: DateTime<Utc>, db: &std::path::Path, wha
         .unwrap_or_else(|e| panic!("{what}: the dashboard cannot load: {e}"));
     let ctx = yardtop::app::Ctx {
         db: db.to_path_buf(),
+        yards: vec![yardtop::app::YardRef::from_path(db)],
         db_source: yardtop::config::Source::Flag,
         db_explicit: true,
         now: Some(now),

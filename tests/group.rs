@@ -1,0 +1,173 @@
+//! The group view of several yards (docs/operations.md, "Operations centre"): the
+//! real binary in a pseudo-terminal on two yard databases; a commit at one yard is
+//! on the overview within 3 s, Enter opens that yard's own dashboard and Esc
+//! returns; a yard's file deleted and restored anew (as `litestream restore` does,
+//! by renaming a new file over it) shows as such in its row and is followed without
+//! a restart; the other yard is never blanked. Also `snapshot` and `check` of a group.
+
+mod robust_common;
+
+use std::ffi::OsStr;
+use std::path::Path;
+use std::process::Command;
+
+use robust_common::*;
+
+fn make_yard(path: &Path, name: &str, locode: &str, parked: usize) {
+    let conn = yardtop::db::create_new(path).unwrap();
+    conn.execute_batch(&format!(
+        "INSERT OR REPLACE INTO settings VALUES ('port_name', '{name}'), ('port_locode', '{locode}'), ('timezone', 'Asia/Shanghai');
+         INSERT INTO yard_blocks VALUES ('N01', 'nev', 10, 10);
+         INSERT INTO events(at, vin, kind, detail) VALUES ('2026-11-26T01:00:00Z', NULL, 'note', 'start');"
+    ))
+    .unwrap();
+    for i in 0..parked {
+        park(&conn, i);
+    }
+}
+
+fn park(conn: &rusqlite::Connection, i: usize) {
+    conn.execute(
+        "INSERT INTO vehicles(vin, make, model, powertrain, status, block, row, slot, gate_in_at)
+         VALUES (?1, 'MG', 'MG4', 'BEV', 'parked', 'N01', ?2, ?3, '2026-11-26T01:00:00Z')",
+        rusqlite::params![
+            format!("LSJW2410{:09}", i),
+            (i / 10 + 1) as i64,
+            (i % 10 + 1) as i64
+        ],
+    )
+    .unwrap();
+}
+
+/// The overview row of `yard` (by name) on the screen.
+fn row<'a>(screen: &'a str, yard: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.trim_start_matches(['│', '|']).starts_with(yard))
+        .unwrap_or("")
+}
+
+#[test]
+fn the_overview_follows_each_yard_opens_it_and_survives_a_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let haitian = dir.path().join("haitian.db");
+    let songyu = dir.path().join("songyu.db");
+    make_yard(&haitian, "Haitian", "CNHTN", 3);
+    make_yard(&songyu, "Songyu", "CNSYU", 7);
+    let mut p = Pty::start(
+        dir.path(),
+        &[
+            OsStr::new("--db"),
+            haitian.as_os_str(),
+            OsStr::new("--db"),
+            songyu.as_os_str(),
+        ],
+        120,
+        30,
+    );
+    p.wait_until(10.0, |s| {
+        row(s, "haitian").contains("CNHTN") && row(s, "songyu").contains("CNSYU")
+    })
+    .unwrap_or_else(|| panic!("no overview:\n{}", p.screen()));
+    let s = p.screen();
+    assert!(s.contains("Port group"), "{s}");
+    // Totals add units: 3 + 7 in the yard.
+    assert!(
+        s.lines()
+            .any(|l| l.contains("Group (2 of 2 read)") && l.contains(" 10 ")),
+        "{s}"
+    );
+
+    // A commit at one terminal reaches the overview within 3 s.
+    let w = writer(&songyu);
+    park(&w, 7);
+    drop(w);
+    let took = p
+        .wait_until(3.0, |s| row(s, "songyu").split_whitespace().nth(2) == Some("8"))
+        .unwrap_or_else(|| panic!("the commit did not reach the overview:\n{}", p.screen()));
+    eprintln!("commit on the overview after {took:?}");
+
+    // Enter opens the selected yard's own dashboard; Esc returns.
+    p.keys("j");
+    p.keys("\r");
+    p.wait_until(5.0, |s| {
+        s.contains("Songyu (CNSYU)") && s.contains("db ") && s.contains("songyu.db")
+    })
+    .unwrap_or_else(|| panic!("Enter did not open the yard:\n{}", p.screen()));
+    p.keys("\x1b");
+    p.wait_until(5.0, |s| s.contains("Port group"))
+        .unwrap_or_else(|| panic!("Esc did not return to the group:\n{}", p.screen()));
+
+    // The replica is restored anew: deleted, then a new file renamed over the path.
+    remove_db(&haitian);
+    p.wait_until(5.0, |s| row(s, "haitian").contains("UNREACHABLE"))
+        .unwrap_or_else(|| panic!("a deleted yard was not said:\n{}", p.screen()));
+    assert!(row(&p.screen(), "songyu").contains("CNSYU"), "{}", p.screen());
+    let fresh = dir.path().join("haitian.db.tmp");
+    make_yard(&fresh, "Haitian", "CNHTN", 5);
+    std::fs::rename(&fresh, &haitian).unwrap();
+    p.wait_until(5.0, |s| {
+        let r = row(s, "haitian");
+        r.contains("CNHTN") && r.split_whitespace().nth(2) == Some("5")
+    })
+    .unwrap_or_else(|| panic!("the restored yard was not followed:\n{}", p.screen()));
+    p.keys("q");
+    p.exit_within(5.0);
+}
+
+#[test]
+fn snapshot_and_check_of_a_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.db");
+    let b = dir.path().join("b.db");
+    make_yard(&a, "Haitian", "CNHTN", 3);
+    make_yard(&b, "Songyu", "CNSYU", 7);
+    let run = |args: &[&str]| -> std::process::Output {
+        yardtop(dir.path())
+            .args(["--db", "a.db", "--db", "b.db"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["snapshot", "--format", "json", "--now", "2026-11-26T09:00:00Z"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let yards = v["yards"].as_array().unwrap();
+    assert_eq!(yards.len(), 2);
+    assert_eq!(yards[0]["port"]["locode"], "CNHTN");
+    assert_eq!(yards[1]["yard"]["in_yard"], 7);
+
+    let out = run(&["check"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("== a ==") && text.contains("== b =="), "{text}");
+
+    // Two yards with one LOCODE: an error naming both paths.
+    let c = dir.path().join("c.db");
+    make_yard(&c, "Haitian again", "CNHTN", 1);
+    let mut p = Pty::start(
+        dir.path(),
+        &[
+            OsStr::new("--db"),
+            a.as_os_str(),
+            OsStr::new("--db"),
+            c.as_os_str(),
+        ],
+        120,
+        30,
+    );
+    let status = p.exit_within(5.0);
+    assert_eq!(status.exit_code(), 2);
+    let s = String::from_utf8_lossy(&p.bytes()).into_owned();
+    assert!(
+        s.contains("a.db") && s.contains("c.db") && s.contains("CNHTN"),
+        "{s}"
+    );
+
+    // Writers take one yard.
+    let out = Command::new(BIN)
+        .args(["--db", "a.db", "--db", "b.db", "import", "events", "x.csv"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -2,14 +2,14 @@
 //! that says what is wrong and how to fix it. Nothing here ever shows a backtrace or
 //! a raw `Os { code }`.
 
-use std::fmt;
 use std::path::Path;
 
 /// Exit codes of SPEC §1.
 pub const EXIT_PROBLEM: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
 pub struct UserError {
     pub code: i32,
     pub message: String,
@@ -33,13 +33,6 @@ impl UserError {
     }
 }
 
-impl fmt::Display for UserError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for UserError {}
 
 pub type Result<T> = std::result::Result<T, UserError>;
 

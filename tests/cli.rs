@@ -202,9 +202,9 @@ fn json_snapshot_of_an_empty_yard() {
         "2026-11-26T09:00:00Z",
     ]);
     let p = text(&prom.stdout);
-    assert!(p.contains("# TYPE yardtop_exports_vehicles gauge"), "{p}");
+    assert!(p.contains("# TYPE yardtop_exports_today_vehicles gauge"), "{p}");
     assert!(
-        p.contains("yardtop_exports_vehicles{period=\"today\",class=\"nev\"} 0"),
+        p.contains("yardtop_exports_today_vehicles{locode=\"unknown\",class=\"nev\"} 0"),
         "{p}"
     );
 }

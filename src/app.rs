@@ -84,20 +84,21 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Check) => crate::check::run(&ctx),
         Some(Command::Config(args)) => crate::config::print(&ctx, args.default).map(|_| 0),
         Some(Command::Completions(args)) => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(args.shell, &mut cmd, "yardtop", &mut std::io::stdout());
+            crate::completions::print(args.shell, <Cli as clap::CommandFactory>::command()).map_err(|e| {
+                UserError::problem(format!(
+                    "cannot write the completion script: {}",
+                    crate::error::io_reason(&e)
+                ))
+            })?;
             Ok(0)
         }
         Some(Command::Man) => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd)
-                .render(&mut std::io::stdout())
-                .map_err(|e| {
-                    UserError::problem(format!(
-                        "cannot write the man page: {}",
-                        crate::error::io_reason(&e)
-                    ))
-                })?;
+            crate::man::print(&<Cli as clap::CommandFactory>::command()).map_err(|e| {
+                UserError::problem(format!(
+                    "cannot write the man page: {}",
+                    crate::error::io_reason(&e)
+                ))
+            })?;
             Ok(0)
         }
     }

@@ -3,7 +3,53 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A value parser that offers `values` to shell completion, help and the man page,
+/// and passes any text on: the command itself checks it and says what is wrong in
+/// its own words (`--scale` also takes a number, which no list can offer).
+#[derive(Debug, Clone, Copy)]
+pub struct Offered(pub &'static [(&'static str, &'static str)]);
+
+impl TypedValueParser for Offered {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            self.0
+                .iter()
+                .map(|(name, help)| PossibleValue::new(*name).help(*help)),
+        ))
+    }
+}
+
+/// The demo's stories.
+pub const STORIES: &[(&str, &str)] = &[
+    ("today", "a working yard today, with more than a year of history"),
+    (
+        "xiamen-2023",
+        "Xiamen on 2023-05-31: the 3,061-vehicle record consignment",
+    ),
+];
+
+/// The demo's named scales (a number of vehicles is also accepted).
+pub const SCALES: &[(&str, &str)] = &[
+    ("small", "a real yard's worth"),
+    (
+        "port",
+        "port scale: 1,000,000 vehicles of history, 50,000 in the yard",
+    ),
+];
 
 #[derive(Debug, Parser)]
 #[command(
@@ -77,11 +123,11 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// The story to build: `today` (a working yard) or `xiamen-2023`
-    #[arg(long, default_value = "today", value_name = "NAME")]
+    /// The story to build
+    #[arg(long, default_value = "today", value_name = "NAME", value_parser = Offered(STORIES))]
     pub story: String,
-    /// small (a real yard's worth), port (SPEC §7 port scale) or a number of vehicles
-    #[arg(long, default_value = "small", value_name = "small|port|N")]
+    /// How big: small, port, or a number of vehicles
+    #[arg(long, default_value = "small", value_name = "small|port|N", value_parser = Offered(SCALES))]
     pub scale: String,
     /// Seed of the random generator: the same seed and --now give the same database
     #[arg(long, default_value_t = 2023, value_name = "N")]
@@ -112,11 +158,17 @@ pub struct InitArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ImportKind {
+    /// Yard blocks: code, zone, rows, slots_per_row
     Blocks,
+    /// Vessels: imo, name, capacity_ceu
     Vessels,
+    /// Vessel calls: id, imo, voyage, berth, eta, etd, status
     Calls,
+    /// Consignments: id, ref, call_id, brand, destination, planned_units, cutoff_at, status
     Consignments,
+    /// Vehicles by VIN
     Vehicles,
+    /// Yard events: at, vin, kind, detail
     Events,
 }
 
@@ -150,13 +202,17 @@ pub struct SimulateArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SnapshotFormat {
+    /// The dashboard's main screen as plain text
     Text,
+    /// Every figure as one JSON object
     Json,
+    /// The figures for node_exporter's textfile collector
     Prometheus,
 }
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
+    /// What to print
     #[arg(long, value_enum, default_value = "text")]
     pub format: SnapshotFormat,
     /// Width of the text screen
@@ -176,7 +232,7 @@ pub struct ConfigArgs {
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
-    /// bash, zsh, fish, elvish or powershell
+    /// The shell to complete for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }

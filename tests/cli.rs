@@ -68,7 +68,7 @@ fn bash_completions() {
 fn man_page_is_roff() {
     let out = yardtop(&["man"]);
     assert!(out.status.success());
-    assert!(text(&out.stdout).contains(".TH yardtop"));
+    assert!(text(&out.stdout).starts_with(".TH YARDTOP 1 "));
 }
 
 #[test]

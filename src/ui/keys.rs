@@ -311,6 +311,15 @@ impl KeyTable {
             .collect()
     }
 
+    /// The man page's rows: keys, the action's config name, what it does.
+    pub fn man_rows(&self) -> Vec<(String, &'static str, &'static str)> {
+        TABLE
+            .iter()
+            .zip(self.help_rows())
+            .map(|((_, name, _, _, _), (keys, what))| (keys.replace(' ', ", "), *name, what))
+            .collect()
+    }
+
     /// The footer's hints: first key, short label.
     pub fn footer(&self) -> Vec<(String, &'static str)> {
         TABLE

@@ -56,7 +56,7 @@ pub fn build_ctx(cli: &Cli) -> Result<Ctx> {
         now,
         tz,
         no_color,
-        ascii: g.ascii || !terminal_speaks_unicode(),
+        ascii: g.ascii || config.ascii || !terminal_speaks_unicode(),
         config,
         config_path,
         log_file: g.log_file.clone(),

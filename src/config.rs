@@ -13,7 +13,10 @@ pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Theme {
+    /// Light or dark after the terminal's background (asked with OSC 11; dark when
+    /// it does not answer).
     #[default]
+    Auto,
     Dark,
     Light,
     Mono,
@@ -22,6 +25,7 @@ pub enum Theme {
 impl Theme {
     pub fn as_str(self) -> &'static str {
         match self {
+            Theme::Auto => "auto",
             Theme::Dark => "dark",
             Theme::Light => "light",
             Theme::Mono => "mono",
@@ -45,7 +49,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             db: None,
-            theme: Theme::Dark,
+            theme: Theme::Auto,
             refresh_ms: 1000,
             clock_24h: true,
             ascii: false,
@@ -233,7 +237,7 @@ mod tests {
     #[test]
     fn default_file_parses_to_defaults() {
         let c = parse(DEFAULT_CONFIG).unwrap();
-        assert_eq!(c.theme, Theme::Dark);
+        assert_eq!(c.theme, Theme::Auto);
         assert_eq!(c.refresh_ms, 1000);
     }
 

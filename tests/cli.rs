@@ -220,7 +220,7 @@ fn config_with_a_typo_names_file_and_line() {
     assert!(err.contains(&format!("{}:3:", cfg.display())), "{err}");
     assert!(err.contains("colour"), "{err}");
     let out = yardtop(&["config", "--default"]);
-    assert!(text(&out.stdout).contains("theme = \"dark\""));
+    assert!(text(&out.stdout).contains("theme = \"auto\""));
 }
 
 #[test]

@@ -347,3 +347,25 @@ fn the_check_catches_a_high_byte() {
     let caught = std::panic::catch_unwind(|| assert_ascii(b"ok \x1b[0m fine", "test"));
     assert!(caught.is_ok());
 }
+
+#[test]
+fn an_error_message_on_a_non_utf8_terminal_is_ascii() {
+    let dir = tempfile::tempdir().unwrap();
+    // A path with CJK and a C1 control in it, named in the error.
+    let missing = dir.path().join("比亚迪\u{9d}.db");
+    for (flags, env) in [
+        (vec!["--ascii"], vec![]),
+        (vec![], vec![("LANG", "C"), ("LC_ALL", "C")]),
+    ] {
+        let mut cmd = yardtop(dir.path());
+        cmd.args(&flags).arg("--db").arg(&missing).arg("check");
+        for (k, v) in &env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        assert!(!out.stderr.is_empty());
+        assert_ascii(&out.stderr, &format!("stderr {flags:?} {env:?}"));
+        assert_ascii(&out.stdout, &format!("stdout {flags:?} {env:?}"));
+    }
+}

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValue, TypedValueParser};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 /// A value parser that offers `values` to shell completion, help and the man page,
 /// and passes any text on: the command itself checks it and says what is wrong in
@@ -70,20 +70,20 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct Global {
     /// Yard database [default: $YARDTOP_DB, else `db` in the config file, else ./yard.db]
-    #[arg(long, global = true, env = "YARDTOP_DB", value_name = "PATH")]
+    #[arg(long, global = true, env = "YARDTOP_DB", value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub db: Option<PathBuf>,
 
     /// Config file [default: $XDG_CONFIG_HOME/yardtop/config.toml]
-    #[arg(long, global = true, env = "YARDTOP_CONFIG", value_name = "PATH")]
+    #[arg(long, global = true, env = "YARDTOP_CONFIG", value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
 
     /// Freeze the clock: every figure is computed as of this instant (RFC 3339)
-    #[arg(long, global = true, env = "YARDTOP_NOW", value_name = "RFC3339")]
+    #[arg(long, global = true, env = "YARDTOP_NOW", value_name = "RFC3339", value_hint = ValueHint::Other)]
     pub now: Option<String>,
 
     /// Show times in this IANA zone (display only; periods stay in port time). With
     /// `init`: the port's time zone
-    #[arg(long, global = true, env = "YARDTOP_TZ", value_name = "ZONE")]
+    #[arg(long, global = true, env = "YARDTOP_TZ", value_name = "ZONE", value_hint = ValueHint::Other)]
     pub tz: Option<String>,
 
     /// No colours (also: NO_COLOR set to any value)
@@ -95,7 +95,7 @@ pub struct Global {
     pub ascii: bool,
 
     /// Write the log to this file [default: $XDG_STATE_HOME/yardtop/yardtop.log]
-    #[arg(long, global = true, env = "YARDTOP_LOG_FILE", value_name = "PATH")]
+    #[arg(long, global = true, env = "YARDTOP_LOG_FILE", value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub log_file: Option<PathBuf>,
 }
 
@@ -130,7 +130,7 @@ pub struct DemoArgs {
     #[arg(long, default_value = "small", value_name = "small|port|N", value_parser = Offered(SCALES))]
     pub scale: String,
     /// Seed of the random generator: the same seed and --now give the same database
-    #[arg(long, default_value_t = 2023, value_name = "N")]
+    #[arg(long, default_value_t = 2023, value_name = "N", value_hint = ValueHint::Other)]
     pub seed: u64,
     /// Do not run the live simulator
     #[arg(long)]
@@ -143,10 +143,10 @@ pub struct DemoArgs {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Port name shown in the header
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_hint = ValueHint::Other)]
     pub port_name: Option<String>,
     /// UN/LOCODE of the port (5 characters, e.g. CNXMN)
-    #[arg(long, value_name = "XXXXX")]
+    #[arg(long, value_name = "XXXXX", value_hint = ValueHint::Other)]
     pub locode: Option<String>,
     // The port's time zone is the global --tz: on `init` it sets the `timezone`
     // setting instead of the display zone.
@@ -178,25 +178,26 @@ pub struct ImportArgs {
     #[arg(value_enum)]
     pub kind: ImportKind,
     /// CSV file with a header row of column names
+    #[arg(value_hint = ValueHint::FilePath)]
     pub file: PathBuf,
     /// Import the good rows and write the rejected ones to --rejects
     #[arg(long, requires = "rejects")]
     pub skip_invalid: bool,
     /// Where to write rejected rows, each with its reason (CSV)
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub rejects: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// Events a second
-    #[arg(long, default_value_t = 20.0, value_name = "N")]
+    #[arg(long, default_value_t = 20.0, value_name = "N", value_hint = ValueHint::Other)]
     pub rate: f64,
     /// Seconds to run [default: until Ctrl-C]
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_hint = ValueHint::Other)]
     pub duration: Option<f64>,
     /// Seed of the random generator
-    #[arg(long, default_value_t = 7, value_name = "N")]
+    #[arg(long, default_value_t = 7, value_name = "N", value_hint = ValueHint::Other)]
     pub seed: u64,
 }
 
@@ -216,10 +217,10 @@ pub struct SnapshotArgs {
     #[arg(long, value_enum, default_value = "text")]
     pub format: SnapshotFormat,
     /// Width of the text screen
-    #[arg(long, default_value_t = 120, value_name = "W")]
+    #[arg(long, default_value_t = 120, value_name = "W", value_hint = ValueHint::Other)]
     pub width: u16,
     /// Height of the text screen
-    #[arg(long, default_value_t = 40, value_name = "H")]
+    #[arg(long, default_value_t = 40, value_name = "H", value_hint = ValueHint::Other)]
     pub height: u16,
 }
 

@@ -104,6 +104,30 @@ fn fish(dir: &Path, line: &str) -> Vec<String> {
     )
 }
 
+/// Arguments that are neither files nor enumerated: nothing to offer, least of all
+/// file names.
+const NO_FILES: &[&str] = &[
+    "yardtop demo --seed ",
+    "yardtop snapshot --now ",
+    "yardtop snapshot --width ",
+];
+
+fn no_files(shell: &str, complete: impl Fn(&Path, &str) -> Vec<String>) {
+    let dir = setup(shell);
+    for line in NO_FILES {
+        let got = complete(dir.path(), line);
+        assert!(
+            !got.iter().any(|g| g.contains("afile")),
+            "{shell}: {line:?} offers file names: {got:?}"
+        );
+    }
+    let got = complete(dir.path(), "yardtop --db ");
+    assert!(
+        got.iter().any(|g| g == "afile.csv"),
+        "{shell}: --db offers no file: {got:?}"
+    );
+}
+
 fn check(shell: &str, complete: impl Fn(&Path, &str) -> Vec<String>) {
     let dir = setup(shell);
     for (line, want) in CASES {
@@ -124,6 +148,7 @@ fn check(shell: &str, complete: impl Fn(&Path, &str) -> Vec<String>) {
 #[test]
 fn bash_offers_every_enumerated_value() {
     check("bash", bash);
+    no_files("bash", bash);
     // The harness sees what bash would show: a path option offers nothing itself
     // (bash then falls back to file names).
     let dir = setup("bash");
@@ -133,6 +158,7 @@ fn bash_offers_every_enumerated_value() {
 #[test]
 fn zsh_offers_every_enumerated_value() {
     check("zsh", zsh);
+    no_files("zsh", zsh);
     let dir = setup("zsh");
     let files = zsh(dir.path(), "yardtop import blocks ");
     assert!(
@@ -144,6 +170,7 @@ fn zsh_offers_every_enumerated_value() {
 #[test]
 fn fish_offers_every_enumerated_value() {
     check("fish", fish);
+    no_files("fish", fish);
     let dir = setup("fish");
     let files = fish(dir.path(), "yardtop import blocks ");
     assert!(

@@ -25,15 +25,14 @@ pub fn ascii_only(buf: &mut Buffer) {
     for y in area.top()..area.bottom() {
         let mut x = area.left();
         while x < area.right() {
-            let sym = buf
-                .cell((x, y))
-                .map(|c| c.symbol().to_string())
-                .unwrap_or_default();
-            if sym.is_ascii() {
-                x += 1;
-                continue;
-            }
-            let folded = crate::sanitize::ascii(&sym);
+            // Most cells are ASCII already: only the others are copied.
+            let folded = match buf.cell((x, y)) {
+                Some(c) if !c.symbol().is_ascii() => crate::sanitize::ascii(c.symbol()),
+                _ => {
+                    x += 1;
+                    continue;
+                }
+            };
             let mut chars = folded.chars();
             let first = chars.next().unwrap_or(' ');
             if let Some(cell) = buf.cell_mut((x, y)) {

@@ -185,3 +185,35 @@ fn two_yards_on_one_node_exporter_have_no_duplicate_series() {
         assert!(ok, "{said}");
     }
 }
+
+#[test]
+fn hostile_labels_still_pass_promtool() {
+    // Block codes, zones and refs are label values: quotes, backslashes, newlines,
+    // C1 controls, escapes, CJK and invalid UTF-8 in them must still give a file
+    // promtool accepts, with no duplicate series.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("yard.db");
+    let conn = yardtop::db::create_new(&db).unwrap();
+    conn.execute_batch(
+        "INSERT INTO settings VALUES ('port_locode', 'CN\"X\\MN');
+         INSERT INTO yard_blocks VALUES ('A\"1', 'nev', 2, 2), ('B\\2', 'ice', 1, 1),
+             ('C' || char(10) || '3', 'staging', 1, 1), ('比亚迪' || char(155) || '2J', 'nev', 1, 1),
+             (CAST(x'ff9b324a' AS TEXT), 'n' || char(27) || '[31mev', 1, 1),
+             ('D' || char(27), 'nev', 1, 1), ('D\\e', 'nev', 1, 1);
+         INSERT INTO vessels VALUES (9000001, 'V', 5000);
+         INSERT INTO vessel_calls VALUES (1, 9000001, '01', 'B1', NULL, NULL, 'alongside');
+         INSERT INTO consignments VALUES (1, 'R\"1' || char(10) || '}', 1, 'MG', 'GBBRS', 10, '2026-11-26T12:00:00Z', 'open'),
+             (2, CAST(x'52c0af' AS TEXT), 1, 'MG', 'GBBRS', 10, 'soon', 'loading');",
+    )
+    .unwrap();
+    drop(conn);
+    let text = prom(dir.path(), &db);
+    let (ok, said) = promtool(&text);
+    assert!(ok, "promtool check metrics:\n{said}\n{text}");
+    let all = series(&text);
+    let mut seen = BTreeSet::new();
+    let dups: Vec<&String> = all.iter().filter(|s| !seen.insert(*s)).collect();
+    assert!(dups.is_empty(), "duplicate series: {dups:#?}");
+    assert!(text.contains("block=\"A\\\"1\""), "{text}");
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{9b}'), "{text}");
+}

@@ -94,7 +94,7 @@ pub fn build_ctx(cli: &Cli) -> Result<Ctx> {
         now,
         tz,
         no_color,
-        ascii: g.ascii || !terminal_speaks_unicode(),
+        ascii: g.ascii || config.ascii || !terminal_speaks_unicode(),
         config,
         config_path,
         log_file: g.log_file.clone(),
@@ -150,22 +150,13 @@ pub fn run(cli: Cli) -> Result<i32> {
         Some(Command::Check) => crate::check::run(&ctx),
         Some(Command::Config(args)) => crate::config::print(&ctx, args.default).map(|_| 0),
         Some(Command::Completions(args)) => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            let mut script = Vec::new();
-            clap_complete::generate(args.shell, &mut cmd, "yardtop", &mut script);
-            crate::error::write_stdout(&script, "the completion script")?;
+            crate::completions::print(args.shell, <Cli as clap::CommandFactory>::command())
+                .map_err(|e| crate::error::output_error("the completion script", &e))?;
             Ok(0)
         }
         Some(Command::Man) => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            let mut page = Vec::new();
-            clap_mangen::Man::new(cmd).render(&mut page).map_err(|e| {
-                UserError::problem(format!(
-                    "cannot write the man page: {}",
-                    crate::error::io_reason(&e)
-                ))
-            })?;
-            crate::error::write_stdout(&page, "the man page")?;
+            crate::man::print(&<Cli as clap::CommandFactory>::command())
+                .map_err(|e| crate::error::output_error("the man page", &e))?;
             Ok(0)
         }
     }

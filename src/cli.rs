@@ -3,7 +3,53 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
+
+/// A value parser that offers `values` to shell completion, help and the man page,
+/// and passes any text on: the command itself checks it and says what is wrong in
+/// its own words (`--scale` also takes a number, which no list can offer).
+#[derive(Debug, Clone, Copy)]
+pub struct Offered(pub &'static [(&'static str, &'static str)]);
+
+impl TypedValueParser for Offered {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            self.0
+                .iter()
+                .map(|(name, help)| PossibleValue::new(*name).help(*help)),
+        ))
+    }
+}
+
+/// The demo's stories.
+pub const STORIES: &[(&str, &str)] = &[
+    ("today", "a working yard today, with more than a year of history"),
+    (
+        "xiamen-2023",
+        "Xiamen on 2023-05-31: the 3,061-vehicle record consignment",
+    ),
+];
+
+/// The demo's named scales (a number of vehicles is also accepted).
+pub const SCALES: &[(&str, &str)] = &[
+    ("small", "a real yard's worth"),
+    (
+        "port",
+        "port scale: 1,000,000 vehicles of history, 50,000 in the yard",
+    ),
+];
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,20 +72,20 @@ pub struct Global {
     /// Yard database [default: $YARDTOP_DB, else `db` in the config file, else
     /// ./yard.db]. Given several times (or `[[yards]]` in the config file): the group
     /// view of several yards (dashboard, snapshot, check)
-    #[arg(long, global = true, env = "YARDTOP_DB", value_name = "PATH")]
+    #[arg(long, global = true, env = "YARDTOP_DB", value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub db: Vec<PathBuf>,
 
     /// Config file [default: $XDG_CONFIG_HOME/yardtop/config.toml]
-    #[arg(long, global = true, env = "YARDTOP_CONFIG", value_name = "PATH")]
+    #[arg(long, global = true, env = "YARDTOP_CONFIG", value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
 
     /// Freeze the clock: every figure is computed as of this instant (RFC 3339)
-    #[arg(long, global = true, env = "YARDTOP_NOW", value_name = "RFC3339")]
+    #[arg(long, global = true, env = "YARDTOP_NOW", value_name = "RFC3339", value_hint = ValueHint::Other)]
     pub now: Option<String>,
 
     /// Show times in this IANA zone (display only; periods stay in port time). With
     /// `init`: the port's time zone
-    #[arg(long, global = true, env = "YARDTOP_TZ", value_name = "ZONE")]
+    #[arg(long, global = true, env = "YARDTOP_TZ", value_name = "ZONE", value_hint = ValueHint::Other)]
     pub tz: Option<String>,
 
     /// No colours (also: NO_COLOR set to any value)
@@ -51,7 +97,7 @@ pub struct Global {
     pub ascii: bool,
 
     /// Write the log to this file [default: $XDG_STATE_HOME/yardtop/yardtop.log]
-    #[arg(long, global = true, env = "YARDTOP_LOG_FILE", value_name = "PATH")]
+    #[arg(long, global = true, env = "YARDTOP_LOG_FILE", value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub log_file: Option<PathBuf>,
 }
 
@@ -79,14 +125,14 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// The story to build: `today` (a working yard) or `xiamen-2023`
-    #[arg(long, default_value = "today", value_name = "NAME")]
+    /// The story to build
+    #[arg(long, default_value = "today", value_name = "NAME", value_parser = Offered(STORIES))]
     pub story: String,
-    /// small (a real yard's worth), port (SPEC §7 port scale) or a number of vehicles
-    #[arg(long, default_value = "small", value_name = "small|port|N")]
+    /// How big: small, port, or a number of vehicles
+    #[arg(long, default_value = "small", value_name = "small|port|N", value_parser = Offered(SCALES))]
     pub scale: String,
     /// Seed of the random generator: the same seed and --now give the same database
-    #[arg(long, default_value_t = 2023, value_name = "N")]
+    #[arg(long, default_value_t = 2023, value_name = "N", value_hint = ValueHint::Other)]
     pub seed: u64,
     /// Do not run the live simulator
     #[arg(long)]
@@ -99,10 +145,10 @@ pub struct DemoArgs {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Port name shown in the header
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_hint = ValueHint::Other)]
     pub port_name: Option<String>,
     /// UN/LOCODE of the port (5 characters, e.g. CNXMN)
-    #[arg(long, value_name = "XXXXX")]
+    #[arg(long, value_name = "XXXXX", value_hint = ValueHint::Other)]
     pub locode: Option<String>,
     // The port's time zone is the global --tz: on `init` it sets the `timezone`
     // setting instead of the display zone.
@@ -114,11 +160,17 @@ pub struct InitArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ImportKind {
+    /// Yard blocks: code, zone, rows, slots_per_row
     Blocks,
+    /// Vessels: imo, name, capacity_ceu
     Vessels,
+    /// Vessel calls: id, imo, voyage, berth, eta, etd, status
     Calls,
+    /// Consignments: id, ref, call_id, brand, destination, planned_units, cutoff_at, status
     Consignments,
+    /// Vehicles by VIN
     Vehicles,
+    /// Yard events: at, vin, kind, detail
     Events,
 }
 
@@ -128,25 +180,26 @@ pub struct ImportArgs {
     #[arg(value_enum)]
     pub kind: ImportKind,
     /// CSV file with a header row of column names
+    #[arg(value_hint = ValueHint::FilePath)]
     pub file: PathBuf,
     /// Import the good rows and write the rejected ones to --rejects
     #[arg(long, requires = "rejects")]
     pub skip_invalid: bool,
     /// Where to write rejected rows, each with its reason (CSV)
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub rejects: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// Events a second
-    #[arg(long, default_value_t = 20.0, value_name = "N")]
+    #[arg(long, default_value_t = 20.0, value_name = "N", value_hint = ValueHint::Other)]
     pub rate: f64,
     /// Seconds to run [default: until Ctrl-C]
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_hint = ValueHint::Other)]
     pub duration: Option<f64>,
     /// Seed of the random generator
-    #[arg(long, default_value_t = 7, value_name = "N")]
+    #[arg(long, default_value_t = 7, value_name = "N", value_hint = ValueHint::Other)]
     pub seed: u64,
     /// Write made-up traffic into a database that `yardtop demo` did not make (a test
     /// copy, never a real yard)
@@ -156,20 +209,24 @@ pub struct SimulateArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SnapshotFormat {
+    /// The dashboard's main screen as plain text
     Text,
+    /// Every figure as one JSON object
     Json,
+    /// The figures for node_exporter's textfile collector
     Prometheus,
 }
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
+    /// What to print
     #[arg(long, value_enum, default_value = "text")]
     pub format: SnapshotFormat,
     /// Width of the text screen
-    #[arg(long, default_value_t = 120, value_name = "W")]
+    #[arg(long, default_value_t = 120, value_name = "W", value_hint = ValueHint::Other)]
     pub width: u16,
     /// Height of the text screen
-    #[arg(long, default_value_t = 40, value_name = "H")]
+    #[arg(long, default_value_t = 40, value_name = "H", value_hint = ValueHint::Other)]
     pub height: u16,
 }
 
@@ -182,7 +239,7 @@ pub struct ConfigArgs {
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
-    /// bash, zsh, fish, elvish or powershell
+    /// The shell to complete for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }

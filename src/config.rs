@@ -13,7 +13,10 @@ pub const DEFAULT_CONFIG: &str = include_str!("../assets/config.toml");
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Theme {
+    /// Light or dark after the terminal's background (asked with OSC 11; dark when
+    /// it does not answer).
     #[default]
+    Auto,
     Dark,
     Light,
     Mono,
@@ -22,6 +25,7 @@ pub enum Theme {
 impl Theme {
     pub fn as_str(self) -> &'static str {
         match self {
+            Theme::Auto => "auto",
             Theme::Dark => "dark",
             Theme::Light => "light",
             Theme::Mono => "mono",
@@ -36,6 +40,8 @@ pub struct Config {
     pub theme: Theme,
     pub refresh_ms: u64,
     pub clock_24h: bool,
+    /// Plain ASCII on every terminal, as `--ascii`.
+    pub ascii: bool,
     pub keys: BTreeMap<String, String>,
 }
 
@@ -43,9 +49,10 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             db: None,
-            theme: Theme::Dark,
+            theme: Theme::Auto,
             refresh_ms: 1000,
             clock_24h: true,
+            ascii: false,
             keys: BTreeMap::new(),
         }
     }
@@ -58,6 +65,8 @@ pub enum Source {
     File,
     Environment,
     Flag,
+    /// The terminal's locale or TERM (ASCII on a terminal that is not UTF-8).
+    Terminal,
 }
 
 impl Source {
@@ -67,6 +76,7 @@ impl Source {
             Source::File => "config file",
             Source::Environment => "environment",
             Source::Flag => "flag",
+            Source::Terminal => "terminal: locale or TERM is not UTF-8",
         }
     }
 }
@@ -201,11 +211,16 @@ pub fn print(ctx: &crate::app::Ctx, default: bool) -> Result<()> {
         ctx.config.clock_24h,
         file_src(in_file("clock_24h")).as_str()
     );
-    println!(
-        "ascii = {}  # {}",
-        ctx.ascii,
-        if ctx.ascii { Source::Flag } else { Source::Default }.as_str()
-    );
+    let ascii_src = if !ctx.ascii {
+        Source::Default
+    } else if ctx.config.ascii {
+        Source::File
+    } else if !crate::app::terminal_speaks_unicode() {
+        Source::Terminal
+    } else {
+        Source::Flag
+    };
+    println!("ascii = {}  # {}", ctx.ascii, ascii_src.as_str());
     if !ctx.config.keys.is_empty() {
         println!("[keys]  # config file");
         for (k, v) in &ctx.config.keys {
@@ -222,7 +237,7 @@ mod tests {
     #[test]
     fn default_file_parses_to_defaults() {
         let c = parse(DEFAULT_CONFIG).unwrap();
-        assert_eq!(c.theme, Theme::Dark);
+        assert_eq!(c.theme, Theme::Auto);
         assert_eq!(c.refresh_ms, 1000);
     }
 
@@ -240,6 +255,19 @@ mod tests {
         let err = parse("[keys]\nfly = \"f\"\n").unwrap_err();
         assert!(err.starts_with(":2:") && err.contains("no such action"), "{err}");
         assert!(parse("[keys]\npause = \"P\"\n").is_ok());
+    }
+
+    #[test]
+    fn a_key_bound_to_another_action_names_both_and_the_line() {
+        let err = parse("theme = \"dark\"\n[keys]\nrefresh = \"x\"\npause = \"q\"\n").unwrap_err();
+        assert!(err.starts_with(":4:"), "{err}");
+        assert!(err.contains("pause") && err.contains("quit"), "{err}");
+    }
+
+    #[test]
+    fn ascii_is_a_setting_of_the_file() {
+        assert!(parse("ascii = true\n").unwrap().ascii);
+        assert!(!parse("").unwrap().ascii);
     }
 
     #[test]

@@ -33,7 +33,6 @@ impl UserError {
     }
 }
 
-
 pub type Result<T> = std::result::Result<T, UserError>;
 
 /// Describes an I/O error in words, never as `Os { code: .. }`.
@@ -104,6 +103,15 @@ pub fn db_error(path: &Path, err: &rusqlite::Error) -> UserError {
         "cannot read yard database {}: {reason}.{hint}",
         path.display()
     ))
+}
+
+/// A failed write of a command's output: a closed pipe (`yardtop man | head -1`) ends
+/// the command quietly, as SIGPIPE would have; anything else says what.
+pub fn output_error(what: &str, e: &std::io::Error) -> UserError {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(crate::EXIT_CLOSED_PIPE);
+    }
+    UserError::problem(format!("cannot write {what}: {}", io_reason(e)))
 }
 
 /// Writes a command's whole output to stdout. A closed pipe (`yardtop man | head -1`)

@@ -4,11 +4,13 @@
 pub mod app;
 pub mod check;
 pub mod cli;
+pub mod completions;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod figures;
 pub mod logging;
+pub mod man;
 pub mod model;
 pub mod sanitize;
 pub mod snapshot;

@@ -18,9 +18,21 @@ fn main() -> ExitCode {
     match yardtop::app::run(cli) {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
+            // A terminal that is not UTF-8 reads UTF-8's bytes 0x80-0x9F as C1
+            // controls: the message (which may quote database text or a path) goes
+            // out in ASCII there (docs/terminals.md).
+            let ascii = !yardtop::app::terminal_speaks_unicode()
+                || std::env::args_os().any(|a| a == "--ascii")
+                || std::env::var_os("YARDTOP_ASCII").is_some_and(|v| !v.is_empty());
+            let message = format!("yardtop: {e}");
+            let message = if ascii {
+                yardtop::sanitize::ascii(&message)
+            } else {
+                message
+            };
             // stderr may be a closed pipe (`yardtop import … 2>&1 | head -1`).
             use std::io::Write;
-            let _ = writeln!(std::io::stderr(), "yardtop: {e}");
+            let _ = writeln!(std::io::stderr(), "{message}");
             ExitCode::from(e.code as u8)
         }
     }

@@ -1,5 +1,8 @@
 //! Text from the database never reaches the terminal as control characters or escape
-//! sequences (SPEC §4): every string a view shows passes through `clean`.
+//! sequences: every string a view shows passes through `clean`. On a terminal that
+//! is not UTF-8 (see docs/terminals.md) nothing above 0x7F may be written at all,
+//! since such a terminal reads UTF-8's bytes 0x80-0x9F as C1 controls: `ascii`
+//! renders every other character in printable ASCII, column for column.
 
 /// Longest text a view ever shows of one value; the rest is cut with `…`.
 pub const MAX_SHOWN_CHARS: usize = 200;
@@ -34,9 +37,72 @@ fn is_invisible_format(c: char) -> bool {
         | '\u{feff}' | '\u{fff9}'..='\u{fffb}' | '\u{00ad}' | '\u{061c}' | '\u{180e}')
 }
 
+/// A character drawn on a terminal that is not UTF-8, in the same number of columns
+/// (`cols`, 1 or 2) it takes on a UTF-8 one: printable ASCII stays; the dashboard's
+/// own symbols (lines, blocks, arrows, dots) get their nearest ASCII shape;
+/// anything else (CJK, emoji, U+FFFD for invalid UTF-8, a C1 control that got this
+/// far) becomes `?` in each of its columns, so that columns stay aligned.
+pub fn ascii_char(c: char) -> char {
+    match c {
+        ' '..='~' => c,
+        '─' | '━' | '═' | '—' | '–' | '‒' | '―' | '−' | '╌' | '┄' => '-',
+        '│' | '┃' | '║' | '╎' | '┆' => '|',
+        '┌' | '┐' | '└' | '┘' | '├' | '┤' | '┬' | '┴' | '┼' | '╭' | '╮' | '╯' | '╰' | '╔' | '╗' | '╚'
+        | '╝' => '+',
+        '█' | '▉' | '▊' | '▋' | '▌' | '▍' | '▎' | '▏' | '▇' | '▆' | '▅' | '▄' | '▃' | '▂' | '▁' => {
+            '#'
+        }
+        '▓' => '=',
+        '▒' => '+',
+        '░' | '·' | '•' | '∙' => '.',
+        '…' => '~',
+        '×' => 'x',
+        '→' | '▶' | '►' | '›' | '»' => '>',
+        '←' | '◀' | '◄' | '‹' | '«' => '<',
+        '↑' | '▲' => '^',
+        '↓' | '▼' => 'v',
+        '‘' | '’' | '′' => '\'',
+        '“' | '”' | '″' => '"',
+        _ => '?',
+    }
+}
+
+/// `text` with every character outside printable ASCII rendered by `ascii_char`,
+/// once per column it takes (a wide CJK character becomes `??`, a zero-width one
+/// nothing), so that a line keeps its width.
+pub fn ascii(text: &str) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            ' '..='~' | '\n' => out.push(c),
+            _ => {
+                let cols = c.width().unwrap_or(0);
+                out.extend(std::iter::repeat_n(ascii_char(c), cols));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_keeps_columns_and_drops_every_high_byte() {
+        let shown = clean("比亚迪 海豹 → ĝ2;X Ĝ \u{9b}2J \u{fffd} ok");
+        let a = ascii(&shown);
+        assert!(a.bytes().all(|b| (0x20..0x7f).contains(&b)), "{a:?}");
+        assert_eq!(a, "?????? ???? > ?2;X ? \\u{9b}2J ? ok");
+        assert_eq!(
+            unicode_width::UnicodeWidthStr::width(shown.as_str()),
+            a.len(),
+            "columns changed"
+        );
+        assert_eq!(ascii("┌─│█▒·…×"), "+-|#+.~x");
+        assert_eq!(ascii("e\u{301}"), "e");
+    }
 
     #[test]
     fn escapes_become_visible() {

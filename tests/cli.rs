@@ -68,7 +68,7 @@ fn bash_completions() {
 fn man_page_is_roff() {
     let out = yardtop(&["man"]);
     assert!(out.status.success());
-    assert!(text(&out.stdout).contains(".TH yardtop"));
+    assert!(text(&out.stdout).starts_with(".TH YARDTOP 1 "));
 }
 
 #[test]
@@ -202,9 +202,9 @@ fn json_snapshot_of_an_empty_yard() {
         "2026-11-26T09:00:00Z",
     ]);
     let p = text(&prom.stdout);
-    assert!(p.contains("# TYPE yardtop_exports_vehicles gauge"), "{p}");
+    assert!(p.contains("# TYPE yardtop_exports_today_vehicles gauge"), "{p}");
     assert!(
-        p.contains("yardtop_exports_vehicles{period=\"today\",class=\"nev\"} 0"),
+        p.contains("yardtop_exports_today_vehicles{locode=\"unknown\",class=\"nev\"} 0"),
         "{p}"
     );
 }
@@ -220,7 +220,7 @@ fn config_with_a_typo_names_file_and_line() {
     assert!(err.contains(&format!("{}:3:", cfg.display())), "{err}");
     assert!(err.contains("colour"), "{err}");
     let out = yardtop(&["config", "--default"]);
-    assert!(text(&out.stdout).contains("theme = \"dark\""));
+    assert!(text(&out.stdout).contains("theme = \"auto\""));
 }
 
 #[test]

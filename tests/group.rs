@@ -137,6 +137,43 @@ fn snapshot_and_check_of_a_group() {
     assert_eq!(yards[0]["port"]["locode"], "CNHTN");
     assert_eq!(yards[1]["yard"]["in_yard"], 7);
 
+    // One exposition for the group: every family once, each series with its
+    // yard's locode, and promtool accepts it.
+    let out = run(&["snapshot", "--format", "prometheus"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let prom = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        prom.contains("locode=\"CNHTN\"") && prom.contains("locode=\"CNSYU\""),
+        "{prom}"
+    );
+    let mut series: Vec<&str> = prom
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| l.rsplit_once(' ').map_or(l, |(k, _)| k))
+        .collect();
+    let n = series.len();
+    series.sort_unstable();
+    series.dedup();
+    assert_eq!(series.len(), n, "duplicate series in the group's exposition");
+    let mut check = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("promtool is needed (Debian package prometheus; .ci/install-clients.sh installs it)");
+    {
+        use std::io::Write;
+        check.stdin.take().unwrap().write_all(prom.as_bytes()).unwrap();
+    }
+    let checked = check.wait_with_output().unwrap();
+    assert!(
+        checked.status.success() && checked.stdout.is_empty() && checked.stderr.is_empty(),
+        "promtool: {}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+
     let out = run(&["check"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("== a ==") && text.contains("== b =="), "{text}");

@@ -340,7 +340,7 @@ fn panic_child() {
     }
     yardtop::sanitize_panics();
     yardtop::ui::terminal::install_panic_hook();
-    let _term = yardtop::ui::terminal::Term::start().unwrap();
+    let _term = yardtop::ui::terminal::Term::start(false).unwrap();
     panic!("boom");
 }
 

@@ -104,8 +104,13 @@ fn json(yards: &[Read]) -> String {
 fn prometheus(yards: &[Read]) -> String {
     let texts: Vec<String> = yards
         .iter()
-        .filter_map(|y| y.data.as_ref().ok())
-        .map(|d| super::prometheus::render(&d.figures))
+        .filter_map(|y| {
+            let d = y.data.as_ref().ok()?;
+            Some(super::prometheus::render(
+                &d.figures,
+                super::prometheus::last_change(std::path::Path::new(&y.path)),
+            ))
+        })
         .collect();
     merge_expositions(&texts)
 }

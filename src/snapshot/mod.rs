@@ -21,7 +21,9 @@ pub fn read_figures(ctx: &Ctx) -> Result<Figures> {
 pub fn run(ctx: &Ctx, args: &SnapshotArgs) -> Result<()> {
     let text = match args.format {
         SnapshotFormat::Json => json::render(&read_figures(ctx)?),
-        SnapshotFormat::Prometheus => prometheus::render(&read_figures(ctx)?),
+        SnapshotFormat::Prometheus => {
+            prometheus::render(&read_figures(ctx)?, prometheus::last_change(&ctx.db))
+        }
         SnapshotFormat::Text => text(ctx, args.width, args.height)?,
     };
     let mut out = std::io::stdout().lock();

@@ -47,6 +47,21 @@ impl Decoder {
                         keys.push(Key::Esc);
                         i += 1;
                     }
+                    Some(b']') if buf.get(i + 2).is_some_and(u8::is_ascii_digit) => {
+                        // A terminal's report (the answer to the background query
+                        // arriving late): never keys. It ends with BEL or ESC \.
+                        let body = &buf[i + 2..];
+                        match body.iter().position(|b| *b == 0x07 || *b == 0x1b) {
+                            Some(end) if body[end] == 0x07 => i += 2 + end + 1,
+                            Some(end) if body.get(end + 1) == Some(&b'\\') => i += 2 + end + 2,
+                            Some(end) if end + 1 < body.len() => i += 2 + end,
+                            _ if body.len() < 256 => {
+                                self.pending = buf[i..].to_vec();
+                                return keys;
+                            }
+                            _ => i = buf.len(),
+                        }
+                    }
                     Some(_) => {
                         // ESC then a key typed quickly (or Alt+key): Esc, then the key.
                         keys.push(Key::Esc);
@@ -181,6 +196,17 @@ mod tests {
 
     fn keys(b: &[u8]) -> Vec<Key> {
         Decoder::default().feed(b)
+    }
+
+    #[test]
+    fn a_late_background_report_is_no_keys() {
+        assert_eq!(keys(b"\x1b]11;rgb:ffff/ffff/ffff\x1b\\q"), [Key::Char('q')]);
+        assert_eq!(keys(b"\x1b]11;rgb:0000/0000/0000\x07j"), [Key::Char('j')]);
+        let mut d = Decoder::default();
+        assert_eq!(d.feed(b"\x1b]11;rgb:ff"), []);
+        assert_eq!(d.feed(b"ff/ffff/ffff\x1b\\/"), [Key::Char('/')]);
+        // Alt-] is still Esc and ].
+        assert_eq!(keys(b"\x1b]"), [Key::Esc, Key::Char(']')]);
     }
 
     #[test]

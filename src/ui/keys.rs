@@ -242,9 +242,12 @@ impl Default for KeyTable {
 }
 
 impl KeyTable {
-    /// The default table with the config's `[keys]` applied.
+    /// The default table with the config's `[keys]` applied. An action given a key
+    /// loses its default keys; a key that another action keeps (by default or by the
+    /// config) is a problem naming both actions, never a silent unbinding.
     pub fn from_config(keys: &BTreeMap<String, String>) -> KeyTable {
         let mut table = KeyTable::default();
+        let mut wanted: Vec<(&str, Action, Key)> = Vec::new();
         for (name, key_text) in keys {
             let Some(action) = TABLE.iter().find(|t| t.1 == name).map(|t| t.0) else {
                 table.problems.push(format!(
@@ -265,12 +268,27 @@ impl KeyTable {
                     .push(format!("[keys] {name}: Ctrl-C and Ctrl-Z cannot be rebound"));
                 continue;
             }
-            // The new key leaves any action that had it; the action loses its defaults.
-            for (_, ks) in table.bindings.iter_mut() {
-                ks.retain(|k| *k != key);
+            wanted.push((name, action, key));
+        }
+        // Every rebound action first loses its defaults, whatever the order of the
+        // file, so that `quit = "x"` frees `q` for `search = "q"`.
+        for (_, action, _) in &wanted {
+            if let Some((_, ks)) = table.bindings.iter_mut().find(|(a, _)| a == action) {
+                ks.clear();
+            }
+        }
+        for (name, action, key) in wanted {
+            if let Some(other) = table.action(key).filter(|o| *o != action) {
+                let other_name = TABLE.iter().find(|t| t.0 == other).map(|t| t.1).unwrap_or("?");
+                table.problems.push(format!(
+                    "[keys] {name} = {:?}: {} is already the key of {other_name}; give {other_name} another key in [keys] too, or choose another key for {name}",
+                    key.name(),
+                    key.name()
+                ));
+                continue;
             }
             if let Some((_, ks)) = table.bindings.iter_mut().find(|(a, _)| *a == action) {
-                *ks = vec![key];
+                ks.push(key);
             }
         }
         table
@@ -308,6 +326,15 @@ impl KeyTable {
                 };
                 (names, *help)
             })
+            .collect()
+    }
+
+    /// The man page's rows: keys, the action's config name, what it does.
+    pub fn man_rows(&self) -> Vec<(String, &'static str, &'static str)> {
+        TABLE
+            .iter()
+            .zip(self.help_rows())
+            .map(|((_, name, _, _, _), (keys, what))| (keys.replace(' ', ", "), *name, what))
             .collect()
     }
 
@@ -354,6 +381,35 @@ mod tests {
         assert_eq!(t.action(Key::Ctrl('c')), Some(Action::Quit));
         assert_eq!(t.action(Key::Char('?')), Some(Action::Help));
         assert_eq!(t.problems.len(), 2, "{:?}", t.problems);
+    }
+
+    #[test]
+    fn a_key_another_action_keeps_is_a_problem_naming_both() {
+        let mut m = BTreeMap::new();
+        m.insert("pause".to_string(), "q".to_string());
+        let t = KeyTable::from_config(&m);
+        assert_eq!(t.action(Key::Char('q')), Some(Action::Quit), "quit lost its key");
+        assert_eq!(t.problems.len(), 1, "{:?}", t.problems);
+        assert!(
+            t.problems[0].contains("pause") && t.problems[0].contains("quit"),
+            "{:?}",
+            t.problems
+        );
+        // Two actions given one key: the second is refused.
+        let mut m = BTreeMap::new();
+        m.insert("pause".to_string(), "x".to_string());
+        m.insert("refresh".to_string(), "x".to_string());
+        let t = KeyTable::from_config(&m);
+        assert_eq!(t.problems.len(), 1, "{:?}", t.problems);
+        assert!(t.problems[0].contains("refresh") && t.problems[0].contains("pause"));
+        // Swapping two keys in one file is fine, in any order.
+        let mut m = BTreeMap::new();
+        m.insert("pause".to_string(), "r".to_string());
+        m.insert("refresh".to_string(), "p".to_string());
+        let t = KeyTable::from_config(&m);
+        assert!(t.problems.is_empty(), "{:?}", t.problems);
+        assert_eq!(t.action(Key::Char('r')), Some(Action::Pause));
+        assert_eq!(t.action(Key::Char('p')), Some(Action::Refresh));
     }
 
     #[test]

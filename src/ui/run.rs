@@ -109,7 +109,8 @@ pub fn run_dashboard(ctx: &Ctx, demo: bool) -> Result<()> {
     let signals = event::spawn_signals(tx.clone()).map_err(term_error)?;
     event::spawn_ticker(tx.clone(), Duration::from_millis(ctx.config.refresh_ms)).map_err(term_error)?;
     terminal::install_panic_hook();
-    let mut term = Term::start().map_err(term_error)?;
+    let detect = ctx.config.theme == crate::config::Theme::Auto && !ctx.no_color;
+    let mut term = Term::start(detect).map_err(term_error)?;
     super::input::spawn(tx).map_err(term_error)?;
     let mut app = App {
         ctx,

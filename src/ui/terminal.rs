@@ -4,6 +4,7 @@
 
 use std::io::{BufWriter, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::cursor::{Hide, Show};
@@ -52,10 +53,89 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// How long the dashboard waits for the terminal to say its background colour. A
+/// terminal that answers does so at once; over SSH the answer takes a round trip,
+/// and `YARDTOP_BACKGROUND_TIMEOUT_MS` gives a slow link (or a test) more time.
+pub const BACKGROUND_TIMEOUT: Duration = Duration::from_millis(100);
+
+fn background_timeout() -> Duration {
+    std::env::var("YARDTOP_BACKGROUND_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|ms| Duration::from_millis(ms.min(10_000)))
+        .unwrap_or(BACKGROUND_TIMEOUT)
+}
+
+/// Asks the terminal for its background colour (OSC 11) and waits at most
+/// `timeout` for the answer; stdin must be in raw mode and no other thread reading
+/// it. None: no answer in time (the terminal does not support the query, or the
+/// link is slow; a late answer is skipped by the input decoder).
+pub fn query_background(timeout: Duration) -> Option<(f64, f64, f64)> {
+    use mio::unix::SourceFd;
+    use mio::{Events, Interest, Poll, Token};
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+
+    let mut out = std::io::stdout();
+    out.write_all(b"\x1b]11;?\x1b\\").and_then(|_| out.flush()).ok()?;
+    let deadline = Instant::now() + timeout;
+    let mut poll = Poll::new().ok()?;
+    let stdin = std::io::stdin();
+    let fd = stdin.as_raw_fd();
+    poll.registry()
+        .register(&mut SourceFd(&fd), Token(0), Interest::READABLE)
+        .ok()?;
+    let mut events = Events::with_capacity(4);
+    let mut got = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return None;
+        }
+        match poll.poll(&mut events, Some(left)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        }
+        if events.is_empty() {
+            continue;
+        }
+        let mut buf = [0u8; 256];
+        match stdin.lock().read(&mut buf) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+        if let Some(rgb) = super::theme::parse_osc11(&got) {
+            return Some(rgb);
+        }
+        if got.len() > 4096 {
+            return None;
+        }
+    }
+}
+
+/// May the terminal be asked for its background? Not a dumb or vt100-class one,
+/// which may show the query as text.
+fn may_query() -> bool {
+    let term = std::env::var("TERM").unwrap_or_default();
+    !(term.is_empty() || term == "dumb" || term.starts_with("vt1") || term.starts_with("vt2"))
+}
+
 impl Term {
-    pub fn start() -> std::io::Result<Term> {
+    /// Takes the terminal. With `detect_background`, first asks it for its
+    /// background colour, which `theme` then follows (`theme = "auto"`).
+    pub fn start(detect_background: bool) -> std::io::Result<Term> {
         enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
+        if detect_background && may_query() {
+            match query_background(background_timeout()) {
+                Some(rgb) => {
+                    super::theme::set_background(rgb);
+                    tracing::info!(light = super::theme::background_is_light(), "terminal background");
+                }
+                None => tracing::info!("terminal background: no answer, dark theme"),
+            }
+        }
         let mut w = BufWriter::with_capacity(1 << 16, std::io::stdout());
         let setup = queue!(w, EnterAlternateScreen, Hide, Clear(ClearType::All)).and_then(|_| w.flush());
         if let Err(e) = setup {

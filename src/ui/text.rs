@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use ratatui::buffer::Buffer;
 use unicode_width::UnicodeWidthChar;
 
 use crate::sanitize::clean;
@@ -12,6 +13,43 @@ use crate::sanitize::clean;
 /// Database text made safe to show (no control characters or escapes).
 pub fn db(text: &str) -> String {
     clean(text)
+}
+
+/// Makes a drawn screen fit for a terminal that is not UTF-8: every cell outside
+/// printable ASCII is rendered by `sanitize::ascii`, a wide character as one `?`
+/// per column (its trailing cells, which ratatui leaves blank, get the rest). Every
+/// frame passes here in ASCII mode, whatever drew it, so no byte above 0x7F can
+/// reach such a terminal (see docs/terminals.md).
+pub fn ascii_only(buf: &mut Buffer) {
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        let mut x = area.left();
+        while x < area.right() {
+            // Most cells are ASCII already: only the others are copied.
+            let folded = match buf.cell((x, y)) {
+                Some(c) if !c.symbol().is_ascii() => crate::sanitize::ascii(c.symbol()),
+                _ => {
+                    x += 1;
+                    continue;
+                }
+            };
+            let mut chars = folded.chars();
+            let first = chars.next().unwrap_or(' ');
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                cell.set_char(first);
+            }
+            x += 1;
+            for c in chars {
+                if x >= area.right() {
+                    break;
+                }
+                if let Some(cell) = buf.cell_mut((x, y)) {
+                    cell.set_char(c);
+                }
+                x += 1;
+            }
+        }
+    }
 }
 
 /// 3061 → "3,061".

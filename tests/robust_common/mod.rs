@@ -79,10 +79,19 @@ impl vt100::Callbacks for Effects {
         self.unhandled.push(format!("control {b:#04x}"));
     }
     fn unhandled_escape(&mut self, _: &mut vt100::Screen, i1: Option<u8>, i2: Option<u8>, b: u8) {
+        // ST (`ESC \`), which vt100 reports apart from the OSC it ends (the
+        // dashboard's background query ends with it); alone it does nothing.
+        if (i1, i2, b) == (None, None, b'\\') {
+            return;
+        }
         self.unhandled
             .push(format!("escape {i1:?} {i2:?} {:?}", b as char));
     }
     fn unhandled_osc(&mut self, _: &mut vt100::Screen, params: &[&[u8]]) {
+        // The dashboard's own question: what is your background colour?
+        if params == [b"11".as_slice(), b"?".as_slice()] {
+            return;
+        }
         let p: Vec<String> = params
             .iter()
             .map(|p| String::from_utf8_lossy(p).into_owned())
@@ -505,6 +514,14 @@ pub fn escapes(bytes: &[u8]) -> Vec<Escape> {
             continue;
         }
         let start = i;
+        if bytes[i..].starts_with(BACKGROUND_QUERY) {
+            out.push(Escape {
+                at: start,
+                bytes: BACKGROUND_QUERY.to_vec(),
+            });
+            i += BACKGROUND_QUERY.len();
+            continue;
+        }
         if bytes.get(i + 1) == Some(&b'[') {
             let mut j = i + 2;
             while j < bytes.len() && (0x30..=0x3f).contains(&bytes[j]) {
@@ -532,11 +549,18 @@ pub fn escapes(bytes: &[u8]) -> Vec<Escape> {
     out
 }
 
+/// The dashboard's question to the terminal for its background colour (OSC 11,
+/// `theme = "auto"`; src/ui/terminal.rs).
+pub const BACKGROUND_QUERY: &[u8] = b"\x1b]11;?\x1b\\";
+
 /// Is this one of the sequences the dashboard itself sends? Its whole vocabulary
-/// (see src/ui/backend.rs and terminal.rs): SGR (`m`), cursor position (`H`),
+/// (see src/ui/backend.rs and terminal.rs): the background query, SGR (`m`), cursor position (`H`),
 /// cursor forward (`C`), clear (`J`, `K`), private modes (`?…h` / `?…l`:
 /// alternate screen, cursor, synchronized output). Parameters are digits and `;`.
 pub fn is_app_escape(seq: &[u8]) -> bool {
+    if seq == BACKGROUND_QUERY {
+        return true;
+    }
     if seq.len() < 3 || seq[0] != 0x1b || seq[1] != b'[' {
         return false;
     }

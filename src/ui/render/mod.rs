@@ -51,8 +51,15 @@ impl R<'_> {
     }
 }
 
-/// Draws the whole screen.
+/// Draws the whole screen; in ASCII mode, in nothing but printable ASCII.
 pub fn draw(area: Rect, buf: &mut Buffer, st: &UiState, data: Option<&DashData>, opts: &RenderOptions) {
+    draw_screen(area, buf, st, data, opts);
+    if opts.ascii {
+        super::text::ascii_only(buf);
+    }
+}
+
+fn draw_screen(area: Rect, buf: &mut Buffer, st: &UiState, data: Option<&DashData>, opts: &RenderOptions) {
     let r = R {
         p: palette(opts.theme, opts.no_color),
         g: glyphs(opts.ascii),

@@ -511,7 +511,7 @@ fn run(data: &[u8], strict: bool) {
         .unwrap_or_else(|e| panic!("{what}: figures::compute failed: {e}"));
 
     check_json(&figures, &what);
-    check_prometheus(&yardtop::snapshot::prometheus::render(&figures), &what);
+    check_prometheus(&yardtop::snapshot::prometheus::render(&figures, None), &what);
     // The open findings that make the summaries wrong make the export figures
     // incoherent too (a load counted in the daily chart but not today).
     let end_of_time = (now + chrono::Duration::days(2)).year() > 9999;

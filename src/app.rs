@@ -68,6 +68,20 @@ pub fn build_ctx(cli: &Cli) -> Result<Ctx> {
         ([p], _) if env_db.as_deref() == Some(p.as_os_str()) => {
             (vec![YardRef::from_path(p)], Source::Environment)
         }
+        ([], _) if !config.yards.is_empty() => (
+            config
+                .yards
+                .iter()
+                .map(|y| match &y.name {
+                    Some(name) if !name.trim().is_empty() => YardRef {
+                        name: name.clone(),
+                        path: y.db.clone(),
+                    },
+                    _ => YardRef::from_path(&y.db),
+                })
+                .collect(),
+            Source::File,
+        ),
         ([], Some(p)) => (vec![YardRef::from_path(p)], Source::File),
         ([], None) => (
             vec![YardRef::from_path(std::path::Path::new("yard.db"))],

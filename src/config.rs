@@ -43,6 +43,18 @@ pub struct Config {
     /// Plain ASCII on every terminal, as `--ascii`.
     pub ascii: bool,
     pub keys: BTreeMap<String, String>,
+    /// The yards of a port group (the operations centre's view), opened together
+    /// when no --db is given.
+    pub yards: Vec<YardEntry>,
+}
+
+/// One `[[yards]]` entry: a name for the screen and its database (usually a
+/// replica followed by `litestream restore -f`; docs/operations.md).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct YardEntry {
+    pub name: Option<String>,
+    pub db: PathBuf,
 }
 
 impl Default for Config {
@@ -54,6 +66,7 @@ impl Default for Config {
             clock_24h: true,
             ascii: false,
             keys: BTreeMap::new(),
+            yards: Vec::new(),
         }
     }
 }
@@ -185,11 +198,26 @@ pub fn print(ctx: &crate::app::Ctx, default: bool) -> Result<()> {
                 .unwrap_or_else(|| "$XDG_CONFIG_HOME/yardtop/config.toml".into())
         ),
     }
-    println!(
-        "db = {:?}  # {}",
-        ctx.db.display().to_string(),
-        ctx.db_source.as_str()
-    );
+    if ctx.yards.len() > 1 {
+        println!(
+            "# a group of {} yards  # {}",
+            ctx.yards.len(),
+            ctx.db_source.as_str()
+        );
+        for y in &ctx.yards {
+            println!(
+                "[[yards]]\nname = {:?}\ndb = {:?}",
+                y.name,
+                y.path.display().to_string()
+            );
+        }
+    } else {
+        println!(
+            "db = {:?}  # {}",
+            ctx.db.display().to_string(),
+            ctx.db_source.as_str()
+        );
+    }
     let theme_src = if ctx.no_color {
         Source::Flag
     } else {

@@ -208,3 +208,41 @@ fn snapshot_and_check_of_a_group() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_config_file_names_the_yards_of_the_group() {
+    let dir = tempfile::tempdir().unwrap();
+    make_yard(&dir.path().join("h.db"), "Haitian", "CNHTN", 2);
+    make_yard(&dir.path().join("s.db"), "Songyu", "CNSYU", 4);
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "theme = \"dark\"\n[[yards]]\nname = \"Haitian\"\ndb = \"{}\"\n\n[[yards]]\nname = \"Songyu\"\ndb = \"{}\"\n",
+            dir.path().join("h.db").display(),
+            dir.path().join("s.db").display()
+        ),
+    )
+    .unwrap();
+    let out = yardtop(dir.path())
+        .arg("--config")
+        .arg(&config)
+        .args(["snapshot", "--format", "text", "--width", "120", "--height", "16"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(row(&text, "Haitian").contains("CNHTN"), "{text}");
+    assert!(row(&text, "Songyu").contains("CNSYU"), "{text}");
+    // A typo in an entry names the line.
+    std::fs::write(&config, "[[yards]]\nname = \"Haitian\"\npath = \"h.db\"\n").unwrap();
+    let out = yardtop(dir.path())
+        .arg("--config")
+        .arg(&config)
+        .arg("check")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("config.toml:3"), "{err}");
+}

@@ -1,20 +1,17 @@
 //! yardtop as a library: the binary is a thin shell over it, and the tests use it.
 #![forbid(unsafe_code)]
 
+// The reading core, re-exported under its old paths (`yardtop::db`, `crate::figures`).
+pub use yardtop_core::{db, error, figures, model, sanitize, time};
+
 pub mod app;
 pub mod check;
 pub mod cli;
 pub mod completions;
 pub mod config;
-pub mod db;
-pub mod error;
-pub mod figures;
 pub mod logging;
 pub mod man;
-pub mod model;
-pub mod sanitize;
 pub mod snapshot;
-pub mod time;
 pub mod ui;
 pub mod writers;
 
@@ -51,8 +48,7 @@ pub fn sanitize_panics() {
     }));
 }
 
-/// The exit status of a command whose output pipe was closed (128 + SIGPIPE).
-pub const EXIT_CLOSED_PIPE: i32 = 141;
+pub use yardtop_core::error::EXIT_CLOSED_PIPE;
 
 /// Is this panic message the standard library's report of a write into a closed pipe?
 pub fn is_closed_pipe(message: &str) -> bool {

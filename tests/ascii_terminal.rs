@@ -5,6 +5,12 @@
 //! shown column holds CJK, arrows, C1 controls (as UTF-8 and as raw bytes) and
 //! invalid UTF-8, is driven into every view, and every raw byte it writes is
 //! checked. `snapshot --format text` on the same yard must be pure ASCII too.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 mod robust_common;
 
@@ -34,7 +40,7 @@ fn raw_sql(tag: &str) -> String {
 }
 
 fn build(path: &Path) {
-    let conn = yardtop::db::create_new(path).unwrap();
+    let conn = yardtop::writers::open::create_new(path).unwrap();
     fill(&conn);
 }
 

@@ -1,5 +1,11 @@
 //! `yardtop check` as a user runs it (SPEC §1): exit 0 clean, 1 problems found,
 //! 2 cannot read; never a panic, whatever the database holds.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,5 +1,11 @@
 //! The command line as a user meets it: help texts and completions held by
 //! snapshots (a changed interface shows in review), exit codes and messages.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use std::process::{Command, Output};
 

@@ -1,5 +1,11 @@
 //! Output into a closed pipe (`yardtop … | head -1`) ends a command quietly: exit 0 or
 //! 141 (as for SIGPIPE), never an abort (134), a panic (101) or an "internal error".
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use std::process::Command;
 

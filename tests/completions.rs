@@ -7,6 +7,12 @@
 //! (tests/completions/capture.bash). zsh: an interactive zsh in a pseudo-terminal
 //! (zpty) gets the line and a Tab, and every candidate compadd receives is printed
 //! (tests/completions/capture.zsh). fish: `complete -C`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use std::path::Path;
 use std::process::Command;

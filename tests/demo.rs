@@ -1,5 +1,11 @@
 //! `yardtop demo` (SPEC §6): the database it writes, checked with plain SQL, and the
 //! command as a user runs it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

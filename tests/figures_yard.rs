@@ -1,4 +1,10 @@
 //! Yard, consignment and alert figures of SPEC §3 on hand-made databases.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 mod common;
 use common::yard;

@@ -3,6 +3,12 @@
 //! fuzzers found without cargo fuzz or a nightly toolchain. To add one, copy the
 //! crash file (or any interesting input) into the target's folder; see
 //! tests/fuzz/README.md.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 #[path = "fuzz/checks/mod.rs"]
 mod checks;

@@ -4,6 +4,12 @@
 //! returns; a yard's file deleted and restored anew (as `litestream restore` does,
 //! by renaming a new file over it) shows as such in its row and is followed without
 //! a restart; the other yard is never blanked. Also `snapshot` and `check` of a group.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 mod robust_common;
 
@@ -14,7 +20,7 @@ use std::process::Command;
 use robust_common::*;
 
 fn make_yard(path: &Path, name: &str, locode: &str, parked: usize) {
-    let conn = yardtop::db::create_new(path).unwrap();
+    let conn = yardtop::writers::open::create_new(path).unwrap();
     conn.execute_batch(&format!(
         "INSERT OR REPLACE INTO settings VALUES ('port_name', '{name}'), ('port_locode', '{locode}'), ('timezone', 'Asia/Shanghai');
          INSERT INTO yard_blocks VALUES ('N01', 'nev', 10, 10);

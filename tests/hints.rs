@@ -1,5 +1,11 @@
 //! An error's hint never sends the user in a circle: the command it names works on
 //! that very file (or names a new path).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use std::path::Path;
 use std::process::{Command, Output};

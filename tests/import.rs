@@ -1,5 +1,11 @@
 //! `yardtop import` as a user runs it: the real binary on real files, the database
 //! then read back with SQL (SPEC §6).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

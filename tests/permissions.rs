@@ -3,6 +3,12 @@
 //! command works for such a user, and the dashboard goes live once a writer appears
 //! (docs/operations.md, "Permissions"). Run as a real unprivileged user (`nobody`
 //! through `runuser`), as on the port server: the test needs root, which CI has.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 mod robust_common;
 
@@ -70,7 +76,7 @@ fn site() -> Site {
     std::fs::copy(BIN, &bin).expect("copy the binary");
     chmod(&bin, 0o755);
     let db = yard.join("yard.db");
-    let conn = yardtop::db::create_new(&db).expect("create");
+    let conn = yardtop::writers::open::create_new(&db).expect("create");
     conn.execute_batch(
         "INSERT OR REPLACE INTO settings VALUES ('port_name', 'Songyu Terminal'), ('port_locode', 'CNXMN'), ('timezone', 'Asia/Shanghai');
          INSERT INTO yard_blocks VALUES ('N01', 'nev', 2, 5);",

@@ -3,6 +3,12 @@
 //! `prometheus`; `.ci/install-clients.sh` installs it; this test fails, never skips,
 //! without it), and two yards' files side by side on one node_exporter (different
 //! locodes) give no duplicate series. The metrics are documented in docs/metrics.md.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -193,7 +199,7 @@ fn hostile_labels_still_pass_promtool() {
     // promtool accepts, with no duplicate series.
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("yard.db");
-    let conn = yardtop::db::create_new(&db).unwrap();
+    let conn = yardtop::writers::open::create_new(&db).unwrap();
     conn.execute_batch(
         "INSERT INTO settings VALUES ('port_locode', 'CN\"X\\MN');
          INSERT INTO yard_blocks VALUES ('A\"1', 'nev', 2, 2), ('B\\2', 'ice', 1, 1),

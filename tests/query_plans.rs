@@ -2,6 +2,12 @@
 //! database with yardtop's summaries nothing scans the history tables (`vehicles`,
 //! `events`), and no plan depends on `sqlite_stat1`, which this database does not
 //! have, as a read-only dashboard could never create it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 mod common;
 

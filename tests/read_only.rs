@@ -2,6 +2,12 @@
 //! leave the database file and its WAL byte for byte as they were, even while a
 //! writer keeps committed pages in the WAL that nobody has checkpointed. A missing
 //! database is an error naming the path, never a new empty file.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use std::process::Command;
 

@@ -6,6 +6,12 @@
 //!
 //! (tests/ui_reader.rs drives the reader thread itself through the same events;
 //! these tests look at what reaches the terminal and at the process.)
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 mod robust_common;
 
@@ -18,7 +24,7 @@ use robust_common::*;
 /// A small yard: `parked` NEVs in a 2 × `slots` block, one event whose detail is
 /// `marker` (shown in the Activity panel).
 fn make_db(path: &Path, port: &str, parked: usize, slots: usize, marker: &str) {
-    let conn = yardtop::db::create_new(path).unwrap();
+    let conn = yardtop::writers::open::create_new(path).unwrap();
     conn.execute_batch(&format!(
         "INSERT INTO settings VALUES ('port_name', '{port}'), ('port_locode', 'CNXMN'), ('timezone', 'Asia/Shanghai');
          INSERT INTO yard_blocks VALUES ('N01', 'nev', 2, {slots});

@@ -15,6 +15,12 @@
 //! Every injected escape is followed by a marker (`QX…`): the exact bytes
 //! `ESC … QX…` must never reach the terminal, while the screen shows the
 //! escaped form (`\e]52;…QX…`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 mod robust_common;
 
@@ -62,7 +68,7 @@ fn huge(tag: &str) -> String {
 const EVIL_VIN: &str = "\x1b]0;pwned\x07QXTITLE-VIN-LSJWZZ9Q7";
 
 fn build(path: &Path) {
-    let conn = yardtop::db::create_new(path).unwrap();
+    let conn = yardtop::writers::open::create_new(path).unwrap();
     fill(&conn);
 }
 
@@ -631,7 +637,7 @@ fn columns_of(p: &Pty, needle: &str) -> Vec<(u16, u16)> {
 fn wide_names_keep_columns_aligned() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("yard.db");
-    let conn = yardtop::db::create_new(&db).unwrap();
+    let conn = yardtop::writers::open::create_new(&db).unwrap();
     conn.execute_batch(
         "INSERT INTO settings VALUES ('port_name', '厦门港 Xiamen'), ('port_locode', 'CNXMN'), ('timezone', 'Asia/Shanghai');
          INSERT INTO yard_blocks VALUES ('N01', 'nev', 4, 10), ('比亚迪', 'nev', 2, 5), ('🚗🚗', 'ice', 2, 5);

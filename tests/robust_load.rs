@@ -10,6 +10,12 @@
 //! under 64 MB and stops growing (a reader holding a read transaction makes it
 //! grow about 11 MB a second here, past 64 MB in six seconds). The measured
 //! figures are printed (`cargo test --test robust_load -- --nocapture`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 mod robust_common;
 

@@ -3,6 +3,12 @@
 //!
 //! A stop by Ctrl-C or SIGTERM is a clean stop: the current transaction is
 //! finished, the summary printed, and the exit code is 0.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

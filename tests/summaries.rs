@@ -1,6 +1,12 @@
 //! yardtop's summary tables must give exactly the figures that reading every row
 //! gives: on random yards with hostile values, after inserts, updates and deletes,
 //! at awkward instants, and after `init --existing` on a contract-only database.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 mod common;
 

@@ -3,6 +3,12 @@
 //! black the dark one, and a terminal that never answers gets the dark one once the
 //! wait is over. The theme shows in the raw bytes: titles are bold blue (`1;34`) in
 //! the light theme and bold cyan (`1;36`) in the dark one.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -25,7 +31,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 fn run(dir: &Path, answer: Option<&'static [u8]>, extra_env: &[(&str, &str)]) -> Vec<u8> {
     let db = dir.join("yard.db");
     if !db.exists() {
-        yardtop::db::create_new(&db).unwrap();
+        yardtop::writers::open::create_new(&db).unwrap();
     }
     let pair = native_pty_system()
         .openpty(PtySize {
@@ -129,7 +135,7 @@ fn an_explicit_theme_asks_nothing() {
     std::fs::create_dir_all(&cfg).unwrap();
     std::fs::write(cfg.join("config.toml"), "theme = \"light\"\n").unwrap();
     let db = dir.path().join("yard.db");
-    yardtop::db::create_new(&db).unwrap();
+    yardtop::writers::open::create_new(&db).unwrap();
     let out = run(dir.path(), None, &[]);
     assert!(!contains(&out, QUERY), "asked with theme = \"light\"");
     assert!(contains(&out, LIGHT_TITLE), "no light title");

@@ -1,6 +1,12 @@
 //! The SQL expression that triggers and scans use to read a timestamp and the Rust
 //! parser must agree on every input, or a figure computed one way would differ from
 //! the same figure computed the other.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use rusqlite::Connection;
 

@@ -2,6 +2,12 @@
 //! every frame of a sequence of screens, what the emulator shows — every cell's
 //! text, colours, bold, underline and reverse — is exactly the frame that was
 //! drawn; and small changes cost few bytes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 mod ui_fixture;
 

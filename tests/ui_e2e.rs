@@ -2,6 +2,12 @@
 //! a change committed by another connection shows within a second; `q`, SIGTERM
 //! and a hang-up end it promptly with the terminal restored; it survives being
 //! resized below the minimum and back; `--ascii` writes only ASCII.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -11,7 +17,7 @@ use std::time::{Duration, Instant};
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 
 fn make_db(path: &Path) {
-    let conn = yardtop::db::create_new(path).unwrap();
+    let conn = yardtop::writers::open::create_new(path).unwrap();
     conn.execute_batch(
         "INSERT INTO settings VALUES ('port_name', 'Test Port'), ('port_locode', 'CNXMN'), ('timezone', 'Asia/Shanghai');
          INSERT INTO yard_blocks VALUES ('N01', 'nev', 2, 5), ('I01', 'ice', 2, 5);

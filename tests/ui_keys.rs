@@ -1,5 +1,11 @@
 //! The dashboard's key handling as a state machine: keys in, state and commands
 //! for the loop out. No terminal needed.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 mod ui_fixture;
 

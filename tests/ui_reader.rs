@@ -2,6 +2,12 @@
 //! another connection commits, holds no read transaction between refreshes, and
 //! survives the database being locked, deleted, recreated, replaced and
 //! corrupted, saying so and recovering.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -13,7 +19,7 @@ use yardtop::ui::reader::{DetailRequest, Reader, ReaderMsg, ReaderState, Request
 use yardtop::ui::DashData;
 
 fn make_db(path: &Path, port: &str) {
-    let conn = yardtop::db::create_new(path).unwrap();
+    let conn = yardtop::writers::open::create_new(path).unwrap();
     conn.execute_batch(&format!(
         "INSERT INTO settings VALUES ('port_name', '{port}'), ('port_locode', 'CNXMN'), ('timezone', 'Asia/Shanghai');
          INSERT INTO yard_blocks VALUES ('N01', 'nev', 2, 5);

@@ -3,6 +3,12 @@
 //! properties every screen must have: ASCII mode is ASCII, mono has no colour,
 //! hostile database text never reaches the screen as control characters, wide
 //! characters keep columns aligned.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 mod ui_fixture;
 

@@ -17,7 +17,7 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> Result<()> {
             .map_err(|why| UserError::usage(format!("--locode {l:?}: {why}")))?;
     }
     let tz = ctx.tz;
-    let conn = db::create_new(&ctx.db)?;
+    let conn = crate::writers::open::create_new(&ctx.db)?;
     write_settings(
         &conn,
         args.port_name.as_deref(),
@@ -54,7 +54,7 @@ pub fn write_settings(
 }
 
 fn existing(ctx: &Ctx) -> Result<()> {
-    let conn = db::open_writer(&ctx.db)?;
+    let conn = crate::writers::open::open_writer(&ctx.db)?;
     // One transaction: the summaries are filled from the rows as they are at this
     // instant, and the triggers keep them right from the next write on.
     let sql = format!(

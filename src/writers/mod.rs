@@ -4,5 +4,6 @@
 pub mod demo;
 pub mod import;
 pub mod init;
+pub mod open;
 pub mod simulate;
 pub mod validate;

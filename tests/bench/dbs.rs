@@ -121,7 +121,7 @@ pub fn hundred(source: &Path, path: &Path) -> Result<PathBuf, String> {
     util::remove_db(path);
     let err = |e: rusqlite::Error| format!("{}: {e}", path.display());
     let src = yardtop::db::open_read_only(source).map_err(|e| e.to_string())?;
-    let conn = yardtop::db::create_new(path).map_err(|e| e.to_string())?;
+    let conn = yardtop::writers::open::create_new(path).map_err(|e| e.to_string())?;
     conn.execute(
         "INSERT INTO consignments(id, ref, status) VALUES (1, 'BENCH-100', 'open')",
         [],

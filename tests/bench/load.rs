@@ -14,6 +14,12 @@
 //! `yardtop simulate --rate R --duration S` on the copy, sampling the WAL file's
 //! size every second. It prints a Markdown table with the targets. Nothing here is
 //! a test; no figure fails the run.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 #[allow(dead_code)]
 mod dbs;

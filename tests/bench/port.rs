@@ -9,6 +9,12 @@
 //! machine and the command. The machine may be shared and noisy: compare ratios
 //! measured in the same run rather than absolute times across runs. Nothing here is
 //! a test; no figure fails the run.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 mod dash;
 mod dbs;

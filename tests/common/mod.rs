@@ -17,7 +17,7 @@ pub struct Yard {
 pub fn yard(tz: &str) -> Yard {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("yard.db");
-    let conn = yardtop::db::create_new(&path).expect("create");
+    let conn = yardtop::writers::open::create_new(&path).expect("create");
     // Other systems may write without foreign keys; so do the tests' hostile rows.
     conn.execute_batch("PRAGMA foreign_keys = OFF").expect("pragma");
     yardtop::writers::init::write_settings(&conn, Some("Test Port"), Some("CNXMN"), Some(tz))

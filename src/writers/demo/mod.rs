@@ -270,7 +270,7 @@ pub fn build_with(
 
 fn write_plan(db: &Path, plan: &Plan, seed: u64, progress: bool) -> Result<BuildSummary> {
     let started = Instant::now();
-    let conn = crate::db::create_new(db)?;
+    let conn = crate::writers::open::create_new(db)?;
     let written = store::write(&conn, db, plan, seed, progress);
     let closed = conn.close().map_err(|(_, e)| db_error(db, &e));
     match written.and_then(|s| closed.map(|_| s)) {

@@ -22,7 +22,6 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::app::Ctx;
 use crate::cli::ImportArgs;
-use crate::db;
 use crate::error::{db_error, sqlite_reason, Result, UserError};
 
 use rejects::Rejects;
@@ -52,7 +51,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<i32> {
         }
     };
 
-    let mut conn = db::open_writer(&ctx.db)?;
+    let mut conn = crate::writers::open::open_writer(&ctx.db)?;
     // A bigger page cache keeps a million random VINs from thrashing the indexes;
     // SQLite spills to the WAL beyond it, so memory stays bounded.
     conn.execute_batch("PRAGMA cache_size = -32000;")

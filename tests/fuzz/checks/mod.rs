@@ -33,7 +33,7 @@ pub fn fresh_yard_bytes(tz: Option<&str>, extra: impl FnOnce(&rusqlite::Connecti
     let dir = scratch_dir();
     let path = dir.path().join("template.db");
     {
-        let conn = yardtop::db::create_new(&path).expect("create a yard database");
+        let conn = yardtop::writers::open::create_new(&path).expect("create a yard database");
         yardtop::writers::init::write_settings(&conn, Some("Fuzz port"), Some("CNXMN"), tz)
             .expect("write settings");
         extra(&conn);

@@ -105,11 +105,14 @@ pub fn db_error(path: &Path, err: &rusqlite::Error) -> UserError {
     ))
 }
 
+/// The exit status of a command whose output pipe was closed (128 + SIGPIPE).
+pub const EXIT_CLOSED_PIPE: i32 = 141;
+
 /// A failed write of a command's output: a closed pipe (`yardtop man | head -1`) ends
 /// the command quietly, as SIGPIPE would have; anything else says what.
 pub fn output_error(what: &str, e: &std::io::Error) -> UserError {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
-        std::process::exit(crate::EXIT_CLOSED_PIPE);
+        std::process::exit(EXIT_CLOSED_PIPE);
     }
     UserError::problem(format!("cannot write {what}: {}", io_reason(e)))
 }
@@ -121,7 +124,7 @@ pub fn write_stdout(bytes: &[u8], what: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(crate::EXIT_CLOSED_PIPE),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(EXIT_CLOSED_PIPE),
         Err(e) => Err(UserError::problem(format!(
             "cannot write {what}: {}",
             io_reason(&e)

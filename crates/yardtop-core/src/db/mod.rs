@@ -21,10 +21,10 @@ use crate::error::{db_error, Result, UserError};
 pub const SCHEMA_VERSION: i64 = 1;
 
 /// The schema of SPEC §2 with yardtop's indexes.
-pub const SCHEMA_SQL: &str = include_str!("../../assets/schema.sql");
+pub const SCHEMA_SQL: &str = include_str!("../../../../assets/schema.sql");
 
 /// yardtop's summary tables and their triggers (see `summary`).
-pub const SUMMARIES_SQL: &str = include_str!("../../assets/summaries.sql");
+pub const SUMMARIES_SQL: &str = include_str!("../../../../assets/summaries.sql");
 
 /// The contract tables every yard database has.
 pub const CONTRACT_TABLES: [&str; 6] = [
@@ -107,60 +107,9 @@ fn uri(path: &Path, immutable: bool) -> String {
     out
 }
 
-/// Opens an existing yard database for writing (import, simulate).
-pub fn open_writer(path: &Path) -> Result<Connection> {
-    ensure_exists(path)?;
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(path, &e))?;
-    conn.busy_timeout(Duration::from_millis(5000))
-        .map_err(|e| db_error(path, &e))?;
-    conn.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL;")
-        .map_err(|e| db_error(path, &e))?;
-    value::register_functions(&conn).map_err(|e| db_error(path, &e))?;
-    check_schema(path, &conn)?;
-    Ok(conn)
-}
-
-/// Creates a new yard database file with the current schema. Refuses to touch an
-/// existing file.
-pub fn create_new(path: &Path) -> Result<Connection> {
-    if path.exists() {
-        return Err(UserError::problem(format!(
-            "{} already exists; yardtop init never overwrites a file. Choose another --db path, or use `yardtop init --existing --db {}` to add yardtop's indexes to it",
-            path.display(),
-            path.display()
-        )));
-    }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.is_dir() {
-            return Err(UserError::problem(format!(
-                "cannot create {}: the folder {} does not exist; create it first (mkdir -p {})",
-                path.display(),
-                dir.display(),
-                dir.display()
-            )));
-        }
-    }
-    let flags =
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| {
-        UserError::problem(format!(
-            "cannot create {}: {}",
-            path.display(),
-            crate::error::sqlite_reason(&e)
-        ))
-    })?;
-    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
-        .map_err(|e| db_error(path, &e))?;
-    conn.execute_batch(&format!("BEGIN; {SCHEMA_SQL} {SUMMARIES_SQL} COMMIT;"))
-        .map_err(|e| db_error(path, &e))?;
-    conn.pragma_update(None, "user_version", SCHEMA_VERSION)
-        .map_err(|e| db_error(path, &e))?;
-    value::register_functions(&conn).map_err(|e| db_error(path, &e))?;
-    Ok(conn)
-}
-
-fn ensure_exists(path: &Path) -> Result<()> {
+/// A reader's and a writer's first step: the file must be there (never created by
+/// opening it) and be a file.
+pub fn ensure_exists(path: &Path) -> Result<()> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => Err(UserError::usage(format!(
             "{} is a folder, not a yard database; give the database file with --db",

@@ -252,7 +252,7 @@ pub fn backfill_quality_sql() -> String {
 mod tests {
     #[test]
     fn shipped_summaries_sql_is_the_generated_one() {
-        let shipped = include_str!("../../assets/summaries.sql");
+        let shipped = include_str!("../../../../assets/summaries.sql");
         assert!(
             shipped == super::ddl(),
             "assets/summaries.sql is stale: regenerate it with `cargo test -- --ignored write_summaries_sql`"

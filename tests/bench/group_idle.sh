@@ -18,14 +18,16 @@ done
 for count in 2 20; do
   args=()
   for n in $(seq 1 "$count"); do args+=(--db "$work/yard$n.db"); done
-  out=$(python3 tests/bench/ttybytes.py --cols 120 --rows 40 until:Group:20 cpu "wait:$secs" cpu keys:q exit:5 -- \
+  last=$(printf 'CNY%02d' "$count")
+  # Until every yard's row is read (its LOCODE shows), then settle, then measure.
+  out=$(python3 tests/bench/ttybytes.py --cols 120 --rows 40 "until:$last:30" wait:3 cpu "wait:$secs" cpu keys:q exit:5 -- \
     env XDG_STATE_HOME="$work/state" XDG_CONFIG_HOME="$work/config" "$bin" "${args[@]}")
   python3 - "$count" "$secs" "$out" <<'PY'
 import json, sys
 count, secs, out = int(sys.argv[1]), float(sys.argv[2]), json.loads(sys.argv[3])
 steps = out["steps"]
-idle = steps[2]
-cpu0, cpu1 = steps[1]["cpu_seconds"], steps[3]["cpu_seconds"]
+idle = steps[3]
+cpu0, cpu1 = steps[2]["cpu_seconds"], steps[4]["cpu_seconds"]
 print(f"{count:>2} yards: idle {idle['bytes'] / secs:.1f} B/s, CPU {100 * (cpu1 - cpu0) / secs:.2f} % of a core over {secs:.0f} s")
 PY
 done

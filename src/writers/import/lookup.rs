@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::field::Value;
+use super::rules::EventKey;
 
 /// Found keys are remembered so that a million vehicles of forty consignments ask
 /// about each consignment once; the cap keeps memory bounded on odd files.
@@ -140,6 +141,54 @@ impl<'c> Lookups<'c> {
             Some(l) => format!("{shown} is a duplicate of line {l}"),
             None => format!("{shown} is already in the database"),
         }))
+    }
+
+    /// Is an event with this key already in the database: the row id of one, if so.
+    /// Another writer's empty string is a missing value, as everywhere.
+    pub fn event_row(&mut self, key: &EventKey<'_>) -> rusqlite::Result<Option<i64>> {
+        let found = match key.vin {
+            // yardtop's index on events(vin) makes this a look at one vehicle's events.
+            Some(vin) => self
+                .conn
+                .prepare_cached("SELECT rowid FROM events WHERE vin = ?1 AND at = ?2 AND kind = ?3 LIMIT 1")?
+                .query_row(rusqlite::params![vin, key.at, key.kind], |r| r.get(0))
+                .optional()?,
+            None => self
+                .conn
+                .prepare_cached(
+                    "SELECT rowid FROM events WHERE (vin IS NULL OR vin = '') AND at = ?1 AND kind = ?2 \
+                     AND coalesce(detail, '') = coalesce(?3, '') LIMIT 1",
+                )?
+                .query_row(rusqlite::params![key.at, key.kind, key.detail], |r| r.get(0))
+                .optional()?,
+        };
+        Ok(found)
+    }
+
+    /// Why an event with this key cannot be inserted, if it cannot: the line of this
+    /// file that has it already, or the database.
+    pub fn event_duplicate(&mut self, key: &EventKey<'_>) -> rusqlite::Result<Option<String>> {
+        if self.event_row(key)?.is_none() {
+            return Ok(None);
+        }
+        let line: Option<u64> = self
+            .conn
+            .prepare_cached("SELECT line FROM temp.yt_import_keys WHERE col = 'event' AND key = ?1")?
+            .query_row([key.joined()], |r| r.get(0))
+            .optional()?;
+        let what = match key.vin {
+            Some(vin) => format!("the same event ({} of {vin} at {})", key.kind, key.at),
+            None => format!("the same event ({} at {})", key.kind, key.at),
+        };
+        Ok(Some(match line {
+            Some(l) => format!("{what} is on line {l} already"),
+            None => format!("{what} is already in the database"),
+        }))
+    }
+
+    /// Notes that line `line` had this event.
+    pub fn remember_event(&mut self, key: &EventKey<'_>, line: u64) -> rusqlite::Result<()> {
+        self.remember("event", &Value::Text(key.joined()), line)
     }
 
     /// Notes that line `line` took `value` as its `col`.

@@ -87,6 +87,14 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<i32> {
     conn.execute_batch("PRAGMA cache_size = -32000;")
         .map_err(|e| db_error(&ctx.db, &e))?;
     let formats = formats(ctx, args, &conn, &src)?;
+    if spec.key.is_none() && events_lack_an_index(&conn) {
+        eprintln!(
+            "{}: note: the events table has no index on vin or at, so finding the events already in {} reads the whole table for each row; `yardtop init --existing --db {}` adds yardtop's indexes",
+            src.name,
+            ctx.db.display(),
+            ctx.db.display()
+        );
+    }
     let mut rejects = match rejects_path {
         Some(p) => Some(Rejects::create(p, &head.raw, header.reason_at)?),
         None => None,
@@ -187,6 +195,25 @@ fn formats(ctx: &Ctx, args: &ImportArgs, conn: &Connection, src: &Source) -> Res
         local,
         decimal_comma: src.delimiter != b',',
     })
+}
+
+/// Is the events table big and without an index that finds an event by its
+/// vehicle or time (a database another system made, before `init --existing`)?
+fn events_lack_an_index(conn: &Connection) -> bool {
+    let indexed = conn
+        .query_row(
+            "SELECT 1 FROM pragma_index_list('events') AS il, pragma_index_info(il.name) AS ii \
+             WHERE ii.seqno = 0 AND ii.name IN ('vin', 'at') LIMIT 1",
+            [],
+            |_| Ok(()),
+        )
+        .is_ok();
+    let big = conn
+        .query_row("SELECT coalesce(max(rowid), 0) > 100000 FROM events", [], |r| {
+            r.get::<_, bool>(0)
+        })
+        .unwrap_or(false);
+    big && !indexed
 }
 
 /// What one import does, besides the file it reads.

@@ -26,6 +26,8 @@ pub struct Lookups<'c> {
     conn: &'c Connection,
     found_ints: HashSet<(&'static str, i64)>,
     blocks: HashMap<String, BlockDims>,
+    /// Is `temp.yt_import_vinless` filled (see `event_row`)?
+    vinless: bool,
 }
 
 /// A table a row may refer to by an integer key.
@@ -60,6 +62,7 @@ impl<'c> Lookups<'c> {
             conn,
             found_ints: HashSet::new(),
             blocks: HashMap::new(),
+            vinless: false,
         })
     }
 
@@ -153,16 +156,35 @@ impl<'c> Lookups<'c> {
                 .prepare_cached("SELECT rowid FROM events WHERE vin = ?1 AND at = ?2 AND kind = ?3 LIMIT 1")?
                 .query_row(rusqlite::params![vin, key.at, key.kind], |r| r.get(0))
                 .optional()?,
-            None => self
-                .conn
-                .prepare_cached(
-                    "SELECT rowid FROM events WHERE (vin IS NULL OR vin = '') AND at = ?1 AND kind = ?2 \
-                     AND coalesce(detail, '') = coalesce(?3, '') LIMIT 1",
-                )?
-                .query_row(rusqlite::params![key.at, key.kind, key.detail], |r| r.get(0))
-                .optional()?,
+            // Events of no vehicle share one key of the index, so asking the table for
+            // each of them would read them all each time: they are copied once into an
+            // indexed table of this import instead.
+            None => {
+                self.fill_vinless()?;
+                self.conn
+                    .prepare_cached(
+                        "SELECT id FROM temp.yt_import_vinless WHERE at = ?1 AND kind = ?2 AND detail = ?3 LIMIT 1",
+                    )?
+                    .query_row(rusqlite::params![key.at, key.kind, key.detail.unwrap_or("")], |r| r.get(0))
+                    .optional()?
+            }
         };
         Ok(found)
+    }
+
+    fn fill_vinless(&mut self) -> rusqlite::Result<()> {
+        if !self.vinless {
+            self.conn.execute_batch(
+                "DROP TABLE IF EXISTS temp.yt_import_vinless;
+                 CREATE TEMP TABLE yt_import_vinless(at NOT NULL, kind NOT NULL, detail NOT NULL, id INTEGER);
+                 INSERT INTO temp.yt_import_vinless
+                     SELECT at, kind, coalesce(detail, ''), rowid FROM main.events
+                     WHERE (vin IS NULL OR vin = '') AND at IS NOT NULL AND kind IS NOT NULL;
+                 CREATE INDEX temp.yt_import_vinless_key ON yt_import_vinless(at, kind, detail);",
+            )?;
+            self.vinless = true;
+        }
+        Ok(())
     }
 
     /// Why an event with this key cannot be inserted, if it cannot: the line of this
@@ -186,8 +208,21 @@ impl<'c> Lookups<'c> {
         }))
     }
 
-    /// Notes that line `line` had this event.
-    pub fn remember_event(&mut self, key: &EventKey<'_>, line: u64) -> rusqlite::Result<()> {
+    /// Notes that line `line` had this event, inserted as row `rowid`.
+    pub fn remember_event(&mut self, key: &EventKey<'_>, line: u64, rowid: i64) -> rusqlite::Result<()> {
+        if key.vin.is_none() {
+            self.fill_vinless()?;
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO temp.yt_import_vinless(at, kind, detail, id) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(rusqlite::params![
+                    key.at,
+                    key.kind,
+                    key.detail.unwrap_or(""),
+                    rowid
+                ])?;
+        }
         self.remember("event", &Value::Text(key.joined()), line)
     }
 

@@ -208,7 +208,8 @@ impl<'c> Inserter<'c> {
         if self.spec.table == "events" {
             let view = RowView::new(self.spec, &row.cells, &self.present);
             if let Some(key) = EventKey::of(&view) {
-                self.lookups.remember_event(&key, line)?;
+                self.lookups
+                    .remember_event(&key, line, self.conn.last_insert_rowid())?;
             }
         }
         Ok(Outcome::Inserted)

@@ -917,3 +917,32 @@ fn day_first_local_times_are_read_in_port_time_and_stored_in_utc() {
     );
     assert_eq!(y.count("SELECT count(*) FROM events"), 3);
 }
+
+#[test]
+fn update_on_a_table_without_its_key_says_how_to_add_it() {
+    let y = fresh();
+    // Another system rebuilt the table without the contract's UNIQUE ref.
+    Connection::open(&y.db)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE c2 AS SELECT * FROM consignments; DROP TABLE consignments;
+             ALTER TABLE c2 RENAME TO consignments;",
+        )
+        .unwrap();
+    let f = y.file("c.csv", "ref,status\nXMN-1,open\n");
+    let out = y.import("consignments", &f, &["--update"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("no PRIMARY KEY or UNIQUE constraint")
+            && err.contains("CREATE UNIQUE INDEX consignments_ref ON consignments(ref)"),
+        "{err}"
+    );
+    Connection::open(&y.db)
+        .unwrap()
+        .execute_batch("CREATE UNIQUE INDEX consignments_ref ON consignments(ref)")
+        .unwrap();
+    let out = y.import("consignments", &f, &["--update"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(y.count("SELECT count(*) FROM consignments"), 1);
+}

@@ -270,10 +270,18 @@ fn import_all(
             Outcome::Refused
         } else {
             inserter.insert(&mut read, line).map_err(|e| {
+                let mut why = sqlite_reason(&e);
+                // A table another system made without the contract's key.
+                if why.contains("ON CONFLICT clause does not match") {
+                    let key = spec.key.unwrap_or("id");
+                    why = format!(
+                        "--update finds {} by their {key}, but this database's {} table has no PRIMARY KEY or UNIQUE constraint on it (the contract's; add it with: sqlite3 DB 'CREATE UNIQUE INDEX {}_{key} ON {}({key})')",
+                        spec.plural, spec.table, spec.table, spec.table
+                    );
+                }
                 UserError::problem(format!(
-                    "import stopped at {}:{line}: {}; nothing was imported",
-                    src.name,
-                    sqlite_reason(&e)
+                    "import stopped at {}:{line}: {why}; nothing was imported",
+                    src.name
                 ))
             })?
         };

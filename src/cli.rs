@@ -70,7 +70,8 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct Global {
     /// Yard database [default: $YARDTOP_DB, else `db` in the config file, else
-    /// ./yard.db]. Given several times (or `[[yards]]` in the config file): the group
+    /// ./yard.db; `demo`: $YARDTOP_DB, else demo.db in your data folder, see `yardtop
+    /// demo --help`]. Given several times (or `[[yards]]` in the config file): the group
     /// view of several yards (dashboard, snapshot, check)
     #[arg(long, global = true, env = "YARDTOP_DB", value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub db: Vec<PathBuf>,
@@ -104,6 +105,7 @@ pub struct Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a realistic demo yard, run the live simulator and open the dashboard on it
+    #[command(after_help = DEMO_DB_HELP)]
     Demo(DemoArgs),
     /// Create an empty yard database with the current schema
     Init(InitArgs),
@@ -123,6 +125,9 @@ pub enum Command {
     Man,
 }
 
+/// Where `demo` writes: not the ./yard.db of the other commands.
+const DEMO_DB_HELP: &str = "Database: the demo writes a new database at --db (or $YARDTOP_DB), which must not exist yet. Without either it writes demo.db in your data folder ($XDG_DATA_HOME/yardtop/demo.db, usually ~/.local/share/yardtop/demo.db; the temp folder if that cannot be made), replacing the previous demo there; a `db` in the config file is not used. --examples DIR writes CSV files and no database.";
+
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// The story to build
@@ -140,6 +145,10 @@ pub struct DemoArgs {
     /// Only write the database and print its path
     #[arg(long)]
     pub no_tui: bool,
+    /// Write the six example CSV files of docs/importing.md into DIR instead, dated
+    /// around now (or --now) in the port's zone (--tz, default Asia/Shanghai)
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["story", "scale", "seed", "no_live", "no_tui"])]
+    pub examples: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -188,6 +197,17 @@ pub struct ImportArgs {
     /// Where to write rejected rows, each with its reason (CSV)
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub rejects: Option<PathBuf>,
+    /// Update the rows already in the database by their key (VIN, block code, IMO,
+    /// call id, consignment ref) and skip events already there, instead of refusing them
+    #[arg(long, visible_alias = "upsert")]
+    pub update: bool,
+    /// Field separator: ',' ';' or tab [default: found from the header row]
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Also read times written like this (strftime, e.g. '%d/%m/%Y %H:%M') as local
+    /// time of the port's zone (the database's timezone setting, or --tz)
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -614,3 +614,341 @@ fn every_problem_of_a_line_is_reported_at_once() {
         "{err}"
     );
 }
+
+#[test]
+fn events_imported_twice_are_not_duplicated() {
+    let y = fresh().with_reference_data();
+    y.example("vehicles");
+    y.example("events");
+    assert_eq!(y.count("SELECT count(*) FROM events"), 21);
+
+    // By default a second import is refused whole, each event named.
+    let again = y.import("events", &example("events"), &[]);
+    let err = text(&again.stderr);
+    assert_eq!(again.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "events.csv:2: the same event (depart at 2026-11-20T06:00:00Z) is already in the database"
+        ) && err.contains("import with --update"),
+        "{err}"
+    );
+    assert_eq!(y.count("SELECT count(*) FROM events"), 21);
+
+    // With --update the events already there are left alone and counted.
+    let again = y.import("events", &example("events"), &["--update"]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stdout).contains("imported 21 events into")
+            && text(&again.stdout).contains(": 0 inserted, 0 updated, 21 unchanged"),
+        "{}",
+        text(&again.stdout)
+    );
+    assert_eq!(y.count("SELECT count(*) FROM events"), 21);
+
+    // A feed of the last few minutes: two events already there, one new.
+    let feed = y.file(
+        "feed.csv",
+        "at,vin,kind,detail\n\
+         2026-11-26T08:46:00Z,LGXCH6CD7T8351231,load,\"call 102 HXP2612W, deck 7\"\n\
+         2026-11-26T16:55:00+08:00,LVVDB21B9TD602454,gate_in,\"truck 闽D·3F608, gate 1\"\n\
+         2026-11-26T09:02:00Z,LVVDB21B9TD602454,park,N02 row 1 slot 4\n",
+    );
+    let out = y.import("events", &feed, &["--update"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("1 inserted, 0 updated, 2 unchanged"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(y.count("SELECT count(*) FROM events"), 22);
+
+    // The same event twice in one file is a mistake the default mode names.
+    let twice = y.file(
+        "twice.csv",
+        "at,vin,kind\n2026-11-26T09:10:00Z,LVVDB21B9TD602454,soc_check\n2026-11-26T09:10:00Z,LVVDB21B9TD602454,soc_check\n",
+    );
+    let out = y.import("events", &twice, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("twice.csv:3: the same event (soc_check of LVVDB21B9TD602454 at 2026-11-26T09:10:00Z) is on line 2 already"), "{err}");
+    assert_eq!(y.count("SELECT count(*) FROM events"), 22);
+}
+
+#[test]
+fn update_changes_vehicles_by_vin_and_keeps_what_the_file_lacks() {
+    let y = fresh().with_reference_data();
+    y.example("vehicles");
+    y.example("events");
+    let nio = "LJ1EEASP5T1093552"; // on battery hold in Q01 at 62%
+    let rowid = y.count(&format!("SELECT rowid FROM vehicles WHERE vin = '{nio}'"));
+    // The yard system's feed: a reading, a release, and one vehicle as it was.
+    let feed = y.file(
+        "feed.csv",
+        &format!(
+            "vin,soc_pct,soc_checked_at,status,hold_reason,block,row,slot\n\
+             {nio},48,2026-11-26T08:58:00Z,parked,,N03,1,3\n\
+             LJ1EEASP5T1093518,48,2026-11-25T16:20:00Z,parked,,N03,1,1\n"
+        ),
+    );
+    let out = y.import("vehicles", &feed, &["--update"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("imported 2 vehicles into")
+            && text(&out.stdout).contains(": 0 inserted, 1 updated, 1 unchanged"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(y.count("SELECT count(*) FROM vehicles"), 35);
+    assert_eq!(
+        y.string(&format!(
+            "SELECT status || ' ' || block || ' ' || soc_pct || ' ' || coalesce(hold_reason, '-') || ' ' || make || ' ' || gate_in_at FROM vehicles WHERE vin = '{nio}'"
+        )),
+        "parked N03 48.0 - NIO 2026-11-25T14:14:00Z"
+    );
+    // Updated in place, never deleted and inserted again: its events stay its own.
+    assert_eq!(
+        y.count(&format!("SELECT rowid FROM vehicles WHERE vin = '{nio}'")),
+        rowid
+    );
+    assert_eq!(
+        y.count(&format!("SELECT count(*) FROM events WHERE vin = '{nio}'")),
+        4
+    );
+    // The same feed again changes nothing.
+    let out = y.import("vehicles", &feed, &["--update"]);
+    assert!(
+        text(&out.stdout).contains(": 0 inserted, 0 updated, 2 unchanged"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // A new vehicle needs what the contract requires; an update is judged whole.
+    let feed = y.file(
+        "partial.csv",
+        &format!(
+            "vin,status\n{}\nLSJW74U96TN208332,hold\n",
+            format_args!("{},parked", mg_vin(77))
+        ),
+    );
+    let out = y.import("vehicles", &feed, &["--update"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("partial.csv:2: column powertrain: is required for a new vehicle, and the file has no powertrain column"), "{err}");
+    assert!(
+        err.contains("partial.csv:3: column hold_reason: is required when status is hold"),
+        "{err}"
+    );
+    assert_eq!(y.count("SELECT count(*) FROM vehicles"), 35);
+    assert_eq!(
+        y.string("SELECT status FROM vehicles WHERE vin = 'LSJW74U96TN208332'"),
+        "staged"
+    );
+
+    // With --skip-invalid the good rows go in and the rest are set aside.
+    let feed = y.file(
+        "mixed.csv",
+        &format!(
+            "vin,powertrain,status\n{},BEV,gated_in\nLSJW74U96TN208332,PHEV,hold\n",
+            mg_vin(77)
+        ),
+    );
+    let rejects = y.dir.path().join("r.csv");
+    let out = y.import(
+        "vehicles",
+        &feed,
+        &[
+            "--update",
+            "--skip-invalid",
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(": 1 inserted, 0 updated, 0 unchanged, rejected 1"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(y.count("SELECT count(*) FROM vehicles"), 36);
+}
+
+#[test]
+fn update_changes_reference_data_by_its_key() {
+    let y = fresh().with_reference_data();
+    let f = y.file(
+        "c.csv",
+        "ref,cutoff_at,status\nXMN26-1104-CHERY-VER,2026-11-28T04:00:00Z,open\nXMN26-1101-BYD-MEL,2026-11-18T12:00:00Z,closed\n",
+    );
+    let out = y.import("consignments", &f, &["--update"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("0 inserted, 1 updated, 1 unchanged"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        y.string("SELECT cutoff_at || ' ' || planned_units || ' ' || id FROM consignments WHERE ref = 'XMN26-1104-CHERY-VER'"),
+        "2026-11-28T04:00:00Z 5 1004"
+    );
+    // The id vehicles refer to cannot move to another number.
+    let f = y.file("id.csv", "id,ref,status\n1099,XMN26-1104-CHERY-VER,open\n");
+    let out = y.import("consignments", &f, &["--update"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("id.csv:2: column id: is 1004 in the database for this consignment; it cannot change"),
+        "{err}"
+    );
+
+    let f = y.file("b.csv", "code,rows\nN03,18\n");
+    let out = y.import("blocks", &f, &["--update"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        y.string("SELECT zone || ' ' || rows || ' ' || slots_per_row FROM yard_blocks WHERE code = 'N03'"),
+        "nev 18 25"
+    );
+    // Calls have no key but their id: --update needs it.
+    let f = y.file("calls.csv", "imo,voyage,status\n9417232,HXP2612W,departed\n");
+    let out = y.import("calls", &f, &["--update"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("missing required column id (--update finds vessel calls by their id)"),
+        "{}",
+        text(&out.stderr)
+    );
+    // An update never goes through INSERT OR REPLACE: the settings and other rows stay.
+    assert_eq!(y.count("SELECT count(*) FROM yard_blocks"), 8);
+}
+
+#[test]
+fn semicolon_and_tab_exports_are_read_by_their_header() {
+    let y = fresh();
+    // Excel in most of Europe: semicolons, a byte order mark, CRLF.
+    let f = y.file(
+        "b.csv",
+        "\u{feff}code;zone;rows;slots_per_row\r\nN01;nev;10;10\r\nN02;ice;10;12\r\n",
+    );
+    let out = y.import("blocks", &f, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("reading fields separated by ';'"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(y.count("SELECT sum(slots_per_row) FROM yard_blocks"), 22);
+
+    let f = y.file("v.tsv", "imo\tname\tcapacity_ceu\n9074729\tJimei Voyager\t8500\n");
+    let out = y.import("vessels", &f, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(y.string("SELECT name FROM vessels"), "Jimei Voyager");
+
+    // Decimal commas come with semicolons.
+    let f = y.file(
+        "veh.csv",
+        &format!(
+            "vin;powertrain;soc_pct;status;block;row;slot\n{};BEV;45,5;parked;N01;1;1\n",
+            mg_vin(1)
+        ),
+    );
+    let out = y.import("vehicles", &f, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(y.string("SELECT CAST(soc_pct AS TEXT) FROM vehicles"), "45.5");
+
+    // Told the wrong separator, the message says which one the file seems to use.
+    let f = y.file("b2.csv", "code;zone;rows;slots_per_row\nN09;nev;10;10\n");
+    let out = y.import("blocks", &f, &["--delimiter", ","]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("unknown column \"code;zone;rows;slots_per_row\"") && err.contains("--delimiter ';'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn day_first_local_times_are_read_in_port_time_and_stored_in_utc() {
+    let y = fresh().with_reference_data();
+    y.example("vehicles");
+    let f = y.file(
+        "e.csv",
+        "at;vin;kind;detail\n28/11/2026 14:00;LVVDB21B9TD602454;park;N02\n2026-11-28T07:00:00Z;LVVDB21B9TD602454;soc_check;41%\n",
+    );
+    let out = y.import("events", &f, &["--date-format", "%d/%m/%Y %H:%M"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("as Asia/Shanghai time"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        y.string("SELECT group_concat(at, ' ') FROM (SELECT at FROM events ORDER BY at)"),
+        "2026-11-28T06:00:00Z 2026-11-28T07:00:00Z"
+    );
+    // --tz says another zone for the file's times.
+    let f = y.file("l.csv", "at,vin,kind\n28/11/2026 14:00,LVVDB21B9TD602454,move\n");
+    let out = y.import(
+        "events",
+        &f,
+        &["--date-format", "%d/%m/%Y %H:%M", "--tz", "Europe/London"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        y.string("SELECT at FROM events WHERE kind = 'move'"),
+        "2026-11-28T14:00:00Z"
+    );
+
+    // A time that does not fit is named by its line; a bad form is a usage error.
+    let f = y.file(
+        "bad.csv",
+        "at,vin,kind\n28/11/2026 14:00,,note\n11/28/2026 14:00,,note\n",
+    );
+    let out = y.import("events", &f, &["--date-format", "%d/%m/%Y %H:%M"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("bad.csv:3: column at: \"11/28/2026 14:00\" does not match --date-format \"%d/%m/%Y %H:%M\" (e.g. 28/05/2023 14:05)"), "{err}");
+    assert!(!err.contains("bad.csv:2:"), "{err}");
+    let out = y.import("events", &f, &["--date-format", "%d/%m/%Q"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--date-format"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Without --date-format the message says how to read such a file.
+    let out = y.import("events", &f, &[]);
+    assert!(
+        text(&out.stderr).contains("--date-format '%d/%m/%Y %H:%M'"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(y.count("SELECT count(*) FROM events"), 3);
+}
+
+#[test]
+fn update_on_a_table_without_its_key_says_how_to_add_it() {
+    let y = fresh();
+    // Another system rebuilt the table without the contract's UNIQUE ref.
+    Connection::open(&y.db)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE c2 AS SELECT * FROM consignments; DROP TABLE consignments;
+             ALTER TABLE c2 RENAME TO consignments;",
+        )
+        .unwrap();
+    let f = y.file("c.csv", "ref,status\nXMN-1,open\n");
+    let out = y.import("consignments", &f, &["--update"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("no PRIMARY KEY or UNIQUE constraint")
+            && err.contains("CREATE UNIQUE INDEX consignments_ref ON consignments(ref)"),
+        "{err}"
+    );
+    Connection::open(&y.db)
+        .unwrap()
+        .execute_batch("CREATE UNIQUE INDEX consignments_ref ON consignments(ref)")
+        .unwrap();
+    let out = y.import("consignments", &f, &["--update"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(y.count("SELECT count(*) FROM consignments"), 1);
+}

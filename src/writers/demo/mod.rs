@@ -7,6 +7,7 @@
 
 mod blocks;
 mod clock;
+pub mod examples;
 mod history;
 mod names;
 mod plan;
@@ -126,6 +127,9 @@ pub struct BuildSummary {
 }
 
 pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
+    if let Some(dir) = &args.examples {
+        return examples::run(ctx, dir);
+    }
     let story = Story::parse(&args.story)?;
     let scale = Scale::parse(&args.scale)?;
     let frozen = ctx.now.or_else(|| story.default_now());

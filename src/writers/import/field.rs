@@ -3,6 +3,7 @@
 
 use chrono::SecondsFormat;
 
+use super::dates::Formats;
 use crate::model::{CallStatus, ConsignmentStatus, HoldReason, Powertrain, VehicleStatus, Zone};
 use crate::writers::validate::{self, VinVerdict};
 
@@ -112,6 +113,30 @@ impl Parsed {
     }
 }
 
+/// Reads one non-empty, trimmed field as a column of type `ty`, in the file's
+/// `formats`.
+pub fn parse_in(ty: Ty, raw: &str, formats: &Formats) -> Result<Parsed, String> {
+    match ty {
+        Ty::Ts => timestamp_in(raw, formats).map(|s| Parsed::ok(Value::Text(s))),
+        Ty::Real { min, max }
+            if formats.decimal_comma && raw.matches(',').count() == 1 && !raw.contains('.') =>
+        {
+            real(&raw.replace(',', "."), min, max).map(|f| Parsed::ok(Value::Real(f)))
+        }
+        _ => parse(ty, raw),
+    }
+}
+
+/// A timestamp in RFC 3339 or, with `--date-format`, in the file's own form.
+fn timestamp_in(raw: &str, formats: &Formats) -> Result<String, String> {
+    match (&formats.local, crate::time::parse_ts(raw)) {
+        (Some(local), None) => local
+            .parse(raw)
+            .map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+        _ => timestamp(raw),
+    }
+}
+
 /// Reads one non-empty, trimmed field as a column of type `ty`.
 pub fn parse(ty: Ty, raw: &str) -> Result<Parsed, String> {
     match ty {
@@ -191,7 +216,9 @@ pub fn timestamp(raw: &str) -> Result<String, String> {
                 && !raw.ends_with(['Z', 'z'])
                 && !raw.get(10..).unwrap_or("").contains(['+', '-'])
             {
-                " (it has no time zone: add Z for UTC or an offset such as +08:00)"
+                " (it has no time zone: add Z for UTC or an offset such as +08:00, or read such times as port time with --date-format '%Y-%m-%d %H:%M:%S')"
+            } else if raw.contains(['/', '.']) {
+                " (for times written like 28/05/2023 14:00, give their form: --date-format '%d/%m/%Y %H:%M')"
             } else {
                 ""
             };
@@ -267,6 +294,26 @@ mod tests {
         let e = timestamp("2026-11-26 09:00:00").unwrap_err();
         assert!(e.contains("no time zone"), "{e}");
         assert!(timestamp("26/11/2026").is_err());
+    }
+
+    #[test]
+    fn formats_add_local_times_and_decimal_commas() {
+        use crate::writers::import::dates::LocalTimes;
+        let f = Formats {
+            local: Some(LocalTimes::new("%d/%m/%Y %H:%M", chrono_tz::Tz::Asia__Shanghai)),
+            decimal_comma: true,
+        };
+        let at = parse_in(Ty::Ts, "28/05/2023 14:00", &f).unwrap();
+        assert_eq!(at.value, Value::Text("2023-05-28T06:00:00Z".into()));
+        // RFC 3339 still reads as itself.
+        let at = parse_in(Ty::Ts, "2023-05-28T06:00:00Z", &f).unwrap();
+        assert_eq!(at.value, Value::Text("2023-05-28T06:00:00Z".into()));
+        let soc = parse_in(Ty::Real { min: 0.0, max: 100.0 }, "45,5", &f).unwrap();
+        assert_eq!(soc.value, Value::Real(45.5));
+        let plain = Formats::default();
+        assert!(parse_in(Ty::Real { min: 0.0, max: 100.0 }, "45,5", &plain).is_err());
+        let e = parse_in(Ty::Ts, "28/05/2023 14:00", &plain).unwrap_err();
+        assert!(e.contains("--date-format '%d/%m/%Y %H:%M'"), "{e}");
     }
 
     #[test]

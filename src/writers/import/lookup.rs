@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::field::Value;
+use super::rules::EventKey;
 
 /// Found keys are remembered so that a million vehicles of forty consignments ask
 /// about each consignment once; the cap keeps memory bounded on odd files.
@@ -25,6 +26,8 @@ pub struct Lookups<'c> {
     conn: &'c Connection,
     found_ints: HashSet<(&'static str, i64)>,
     blocks: HashMap<String, BlockDims>,
+    /// Is `temp.yt_import_vinless` filled (see `event_row`)?
+    vinless: bool,
 }
 
 /// A table a row may refer to by an integer key.
@@ -59,6 +62,7 @@ impl<'c> Lookups<'c> {
             conn,
             found_ints: HashSet::new(),
             blocks: HashMap::new(),
+            vinless: false,
         })
     }
 
@@ -140,6 +144,86 @@ impl<'c> Lookups<'c> {
             Some(l) => format!("{shown} is a duplicate of line {l}"),
             None => format!("{shown} is already in the database"),
         }))
+    }
+
+    /// Is an event with this key already in the database: the row id of one, if so.
+    /// Another writer's empty string is a missing value, as everywhere.
+    pub fn event_row(&mut self, key: &EventKey<'_>) -> rusqlite::Result<Option<i64>> {
+        let found = match key.vin {
+            // yardtop's index on events(vin) makes this a look at one vehicle's events.
+            Some(vin) => self
+                .conn
+                .prepare_cached("SELECT rowid FROM events WHERE vin = ?1 AND at = ?2 AND kind = ?3 LIMIT 1")?
+                .query_row(rusqlite::params![vin, key.at, key.kind], |r| r.get(0))
+                .optional()?,
+            // Events of no vehicle share one key of the index, so asking the table for
+            // each of them would read them all each time: they are copied once into an
+            // indexed table of this import instead.
+            None => {
+                self.fill_vinless()?;
+                self.conn
+                    .prepare_cached(
+                        "SELECT id FROM temp.yt_import_vinless WHERE at = ?1 AND kind = ?2 AND detail = ?3 LIMIT 1",
+                    )?
+                    .query_row(rusqlite::params![key.at, key.kind, key.detail.unwrap_or("")], |r| r.get(0))
+                    .optional()?
+            }
+        };
+        Ok(found)
+    }
+
+    fn fill_vinless(&mut self) -> rusqlite::Result<()> {
+        if !self.vinless {
+            self.conn.execute_batch(
+                "DROP TABLE IF EXISTS temp.yt_import_vinless;
+                 CREATE TEMP TABLE yt_import_vinless(at NOT NULL, kind NOT NULL, detail NOT NULL, id INTEGER);
+                 INSERT INTO temp.yt_import_vinless
+                     SELECT at, kind, coalesce(detail, ''), rowid FROM main.events
+                     WHERE (vin IS NULL OR vin = '') AND at IS NOT NULL AND kind IS NOT NULL;
+                 CREATE INDEX temp.yt_import_vinless_key ON yt_import_vinless(at, kind, detail);",
+            )?;
+            self.vinless = true;
+        }
+        Ok(())
+    }
+
+    /// Why an event with this key cannot be inserted, if it cannot: the line of this
+    /// file that has it already, or the database.
+    pub fn event_duplicate(&mut self, key: &EventKey<'_>) -> rusqlite::Result<Option<String>> {
+        if self.event_row(key)?.is_none() {
+            return Ok(None);
+        }
+        let line: Option<u64> = self
+            .conn
+            .prepare_cached("SELECT line FROM temp.yt_import_keys WHERE col = 'event' AND key = ?1")?
+            .query_row([key.joined()], |r| r.get(0))
+            .optional()?;
+        let what = match key.vin {
+            Some(vin) => format!("the same event ({} of {vin} at {})", key.kind, key.at),
+            None => format!("the same event ({} at {})", key.kind, key.at),
+        };
+        Ok(Some(match line {
+            Some(l) => format!("{what} is on line {l} already"),
+            None => format!("{what} is already in the database"),
+        }))
+    }
+
+    /// Notes that line `line` had this event, inserted as row `rowid`.
+    pub fn remember_event(&mut self, key: &EventKey<'_>, line: u64, rowid: i64) -> rusqlite::Result<()> {
+        if key.vin.is_none() {
+            self.fill_vinless()?;
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO temp.yt_import_vinless(at, kind, detail, id) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(rusqlite::params![
+                    key.at,
+                    key.kind,
+                    key.detail.unwrap_or(""),
+                    rowid
+                ])?;
+        }
+        self.remember("event", &Value::Text(key.joined()), line)
     }
 
     /// Notes that line `line` took `value` as its `col`.

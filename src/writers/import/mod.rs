@@ -1,11 +1,13 @@
-//! `yardtop import KIND FILE.csv [--skip-invalid --rejects PATH]` (SPEC §6).
+//! `yardtop import KIND FILE.csv [--skip-invalid --rejects PATH] [--update]`; the
+//! columns, rules and modes are described in docs/importing.md.
 //!
 //! The file is streamed record by record into one `BEGIN IMMEDIATE` transaction:
-//! good rows are inserted as they are read (so later rows can refer to them), every
+//! good rows are written as they are read (so later rows can refer to them), every
 //! problem is reported with its line number, and at the end the transaction is
 //! committed only when nothing was wrong or `--skip-invalid` was given. A crash, a
 //! Ctrl-C or a `kill -9` midway leaves the database as it was.
 
+mod dates;
 mod field;
 mod lookup;
 mod rejects;
@@ -24,20 +26,47 @@ use crate::app::Ctx;
 use crate::cli::ImportArgs;
 use crate::error::{db_error, sqlite_reason, Result, UserError};
 
+use dates::{Formats, LocalTimes};
 use rejects::Rejects;
 use report::Reporter;
-use row::Inserter;
+use row::{Inserter, Outcome};
 use rules::Problem;
-use source::{line_of, Source};
+use source::{delimiter_name, line_of, Source};
 use spec::{Header, TableSpec};
+
+/// The columns of `kind` that hold timestamps (for writers of example files).
+pub fn timestamp_columns(kind: crate::cli::ImportKind) -> Vec<&'static str> {
+    spec::for_kind(kind)
+        .columns
+        .iter()
+        .filter(|c| matches!(c.ty, field::Ty::Ts))
+        .map(|c| c.name)
+        .collect()
+}
 
 pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<i32> {
     let rejects_path = rejects_path(args)?;
     let spec = spec::for_kind(args.kind);
-    let mut src = Source::open(&args.file)?;
+    let delimiter = args
+        .delimiter
+        .as_deref()
+        .map(source::parse_delimiter)
+        .transpose()?;
+    if let Some(f) = &args.date_format {
+        dates::check_format(f)?;
+    }
+    let columns: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
+    let mut src = Source::open(&args.file, delimiter, &columns)?;
+    if delimiter.is_none() && src.delimiter != b',' {
+        eprintln!(
+            "{}: reading fields separated by {} (as its header row shows)",
+            src.name,
+            delimiter_name(src.delimiter)
+        );
+    }
     let head = src.header(&spec.column_list().replace(", ", ","))?;
     let mut reporter = Reporter::new(&src.name);
-    let header = match spec::map_header(spec, &head.names) {
+    let header = match spec::map_header(spec, &head.names, args.update) {
         Ok(h) => h,
         Err(problems) => {
             for p in &problems {
@@ -56,32 +85,50 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<i32> {
     // SQLite spills to the WAL beyond it, so memory stays bounded.
     conn.execute_batch("PRAGMA cache_size = -32000;")
         .map_err(|e| db_error(&ctx.db, &e))?;
+    let formats = formats(ctx, args, &conn, &src)?;
+    if spec.key.is_none() && events_lack_an_index(&conn) {
+        eprintln!(
+            "{}: note: the events table has no index on vin or at, so finding the events already in {} reads the whole table for each row; `yardtop init --existing --db {}` adds yardtop's indexes",
+            src.name,
+            ctx.db.display(),
+            ctx.db.display()
+        );
+    }
     let mut rejects = match rejects_path {
         Some(p) => Some(Rejects::create(p, &head.raw, header.reason_at)?),
         None => None,
     };
-    let outcome = import_all(
-        &mut conn,
-        &ctx.db,
+    let job = Job {
+        db_path: &ctx.db,
         spec,
-        &header,
-        &mut src,
-        &mut reporter,
-        &mut rejects,
-    );
+        header: &header,
+        formats: &formats,
+        update: args.update,
+    };
+    let outcome = import_all(&mut conn, &job, &mut src, &mut reporter, &mut rejects);
     reporter.finish();
     match outcome {
         Ok(tally) => {
-            let noun = spec.noun(tally.imported);
             let db = ctx.db.display();
-            match rejects_path {
-                Some(p) => println!(
-                    "imported {} {noun} into {db}, rejected {} (see {})",
-                    tally.imported,
-                    tally.rejected,
-                    p.display()
-                ),
-                None => println!("imported {} {noun} into {db}", tally.imported),
+            let rejected = match rejects_path {
+                Some(p) => format!(", rejected {} (see {})", tally.rejected, p.display()),
+                None => String::new(),
+            };
+            if args.update {
+                println!(
+                    "imported {} {} into {db}: {} inserted, {} updated, {} unchanged{rejected}",
+                    tally.imported(),
+                    spec.noun(tally.imported()),
+                    tally.inserted,
+                    tally.updated,
+                    tally.unchanged
+                );
+            } else {
+                println!(
+                    "imported {} {} into {db}{rejected}",
+                    tally.inserted,
+                    spec.noun(tally.inserted)
+                );
             }
             Ok(0)
         }
@@ -117,28 +164,97 @@ fn rejects_path(args: &ImportArgs) -> Result<Option<&Path>> {
     Ok(Some(path))
 }
 
+/// How the file's times and numbers are read: `--date-format` local times in the
+/// port's zone (`--tz`, else the database's `timezone` setting), and a decimal
+/// comma when commas do not separate the fields.
+fn formats(ctx: &Ctx, args: &ImportArgs, conn: &Connection, src: &Source) -> Result<Formats> {
+    let local = match &args.date_format {
+        None => None,
+        Some(f) => {
+            let tz = match ctx.tz {
+                Some(tz) => tz,
+                None => {
+                    crate::db::settings::Settings::read(conn)
+                        .map_err(|e| db_error(&ctx.db, &e))?
+                        .timezone
+                }
+            };
+            Some(LocalTimes::new(f, tz))
+        }
+    };
+    if let Some(l) = &local {
+        eprintln!(
+            "{}: reading times without a zone as {} time (--date-format {:?})",
+            src.name,
+            l.tz().name(),
+            args.date_format.as_deref().unwrap_or_default()
+        );
+    }
+    Ok(Formats {
+        local,
+        decimal_comma: src.delimiter != b',',
+    })
+}
+
+/// Is the events table big and without an index that finds an event by its
+/// vehicle or time (a database another system made, before `init --existing`)?
+fn events_lack_an_index(conn: &Connection) -> bool {
+    let indexed = conn
+        .query_row(
+            "SELECT 1 FROM pragma_index_list('events') AS il, pragma_index_info(il.name) AS ii \
+             WHERE ii.seqno = 0 AND ii.name IN ('vin', 'at') LIMIT 1",
+            [],
+            |_| Ok(()),
+        )
+        .is_ok();
+    let big = conn
+        .query_row("SELECT coalesce(max(rowid), 0) > 100000 FROM events", [], |r| {
+            r.get::<_, bool>(0)
+        })
+        .unwrap_or(false);
+    big && !indexed
+}
+
+/// What one import does, besides the file it reads.
+struct Job<'a> {
+    db_path: &'a Path,
+    spec: &'static TableSpec,
+    header: &'a Header,
+    formats: &'a Formats,
+    update: bool,
+}
+
 #[derive(Debug, Default)]
 struct Tally {
     rows: u64,
-    imported: u64,
+    inserted: u64,
+    updated: u64,
+    unchanged: u64,
     rejected: u64,
+}
+
+impl Tally {
+    /// The rows that are now in the database as the file has them.
+    fn imported(&self) -> u64 {
+        self.inserted + self.updated + self.unchanged
+    }
 }
 
 /// Streams the file into one transaction; commits when it should, else rolls back
 /// (by dropping the transaction) and says why.
 fn import_all(
     conn: &mut Connection,
-    db_path: &Path,
-    spec: &'static TableSpec,
-    header: &Header,
+    job: &Job<'_>,
     src: &mut Source,
     reporter: &mut Reporter,
     rejects: &mut Option<Rejects>,
 ) -> Result<Tally> {
+    let (db_path, spec, header) = (job.db_path, job.spec, job.header);
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| db_error(db_path, &e))?;
-    let mut inserter = Inserter::new(&tx, spec).map_err(|e| db_error(db_path, &e))?;
+    let mut inserter =
+        Inserter::new(&tx, spec, header.present.clone(), job.update).map_err(|e| db_error(db_path, &e))?;
     let mut tally = Tally::default();
     let mut rec = ByteRecord::new();
     while src.next(&mut rec)? {
@@ -148,19 +264,33 @@ fn import_all(
         let line = line_of(&rec);
         tally.rows += 1;
         reporter.row_read(tally.rows);
-        let mut read = row::read(spec, header, &rec);
-        if !read.misaligned {
+        let mut read = row::read(spec, header, &rec, job.formats);
+        let outcome = if read.misaligned {
+            Outcome::Refused
+        } else {
             inserter.insert(&mut read, line).map_err(|e| {
+                let mut why = sqlite_reason(&e);
+                // A table another system made without the contract's key.
+                if why.contains("ON CONFLICT clause does not match") {
+                    let key = spec.key.unwrap_or("id");
+                    why = format!(
+                        "--update finds {} by their {key}, but this database's {} table has no PRIMARY KEY or UNIQUE constraint on it (the contract's; add it with: sqlite3 DB 'CREATE UNIQUE INDEX {}_{key} ON {}({key})')",
+                        spec.plural, spec.table, spec.table, spec.table
+                    );
+                }
                 UserError::problem(format!(
-                    "import stopped at {}:{line}: {}; nothing was imported",
-                    src.name,
-                    sqlite_reason(&e)
+                    "import stopped at {}:{line}: {why}; nothing was imported",
+                    src.name
                 ))
-            })?;
-        }
+            })?
+        };
         let problems = read.problems;
         if problems.is_empty() {
-            tally.imported += 1;
+            match outcome {
+                Outcome::Inserted => tally.inserted += 1,
+                Outcome::Updated => tally.updated += 1,
+                Outcome::Unchanged | Outcome::Refused => tally.unchanged += 1,
+            }
             for (col, w) in &read.warnings {
                 reporter.warning(line, col, w);
             }

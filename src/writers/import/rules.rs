@@ -46,9 +46,24 @@ impl Problem {
 pub struct RowView<'a> {
     pub spec: &'static TableSpec,
     pub cells: &'a [Cell],
+    /// For each column, whether the file has it.
+    pub present: &'a [bool],
+    /// The row is already in the database (`--update`): its key is its own, and what
+    /// the file does not give, the database does (`cells` hold it).
+    pub updating: bool,
 }
 
-impl RowView<'_> {
+impl<'a> RowView<'a> {
+    /// A row of a file that has every column, being inserted.
+    pub fn new(spec: &'static TableSpec, cells: &'a [Cell], present: &'a [bool]) -> Self {
+        RowView {
+            spec,
+            cells,
+            present,
+            updating: false,
+        }
+    }
+
     pub fn cell(&self, name: &str) -> &Cell {
         self.spec
             .index(name)
@@ -78,10 +93,21 @@ impl RowView<'_> {
 /// Every problem of a row whose values were read, in column order where it can.
 pub fn check(row: &RowView<'_>, db: &mut Lookups<'_>) -> rusqlite::Result<Vec<Problem>> {
     let mut out = Vec::new();
-    for (col, cell) in row.spec.columns.iter().zip(row.cells) {
+    for ((col, cell), present) in row.spec.columns.iter().zip(row.cells).zip(row.present) {
         match cell {
-            Cell::Empty if col.required => out.push(Problem::at(col.name, "is required but empty")),
-            Cell::Val(v) if col.unique => {
+            Cell::Empty if col.required && *present => {
+                out.push(Problem::at(col.name, "is required but empty"))
+            }
+            // A row being updated keeps the database's value of a column the file
+            // does not have; a new one has nothing to keep.
+            Cell::Empty if col.required && !row.updating => out.push(Problem::at(
+                col.name,
+                format!(
+                    "is required for a new {}, and the file has no {} column",
+                    row.spec.singular, col.name
+                ),
+            )),
+            Cell::Val(v) if col.unique && !row.updating => {
                 if let Some(why) = db.duplicate(row.spec.table, col.name, v)? {
                     out.push(Problem::at(col.name, why));
                 }
@@ -209,7 +235,52 @@ fn event(row: &RowView<'_>, db: &mut Lookups<'_>, out: &mut Vec<Problem>) -> rus
             ));
         }
     }
+    // A feed sent twice must not count every gate-in twice.
+    if let (Some(key), false) = (EventKey::of(row), row.updating) {
+        if let Some(why) = db.event_duplicate(&key)? {
+            out.push(Problem::row(format!(
+                "{why}; to import only the events not yet in the database, import with --update"
+            )));
+        }
+    }
     Ok(())
+}
+
+/// What tells one event from another when the file gives no id: when, which
+/// vehicle and what happened; for an event of no vehicle (a vessel's departure),
+/// also its detail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventKey<'a> {
+    pub at: &'a str,
+    pub vin: Option<&'a str>,
+    pub kind: &'a str,
+    pub detail: Option<&'a str>,
+}
+
+impl<'a> EventKey<'a> {
+    pub fn of(row: &'a RowView<'a>) -> Option<EventKey<'a>> {
+        if matches!(row.cell("vin"), Cell::Bad) || matches!(row.cell("detail"), Cell::Bad) {
+            return None;
+        }
+        let vin = row.text("vin");
+        Some(EventKey {
+            at: row.text("at")?,
+            vin,
+            kind: row.text("kind")?,
+            detail: if vin.is_none() { row.text("detail") } else { None },
+        })
+    }
+
+    /// One text for the keys table of this import.
+    pub fn joined(&self) -> String {
+        format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            self.at,
+            self.vin.unwrap_or(""),
+            self.kind,
+            self.detail.unwrap_or("")
+        )
+    }
 }
 
 /// `later` may not be before `earlier` when both are given.
@@ -264,10 +335,8 @@ mod tests {
 
     fn problems(conn: &Connection, cells: &[Cell]) -> Vec<String> {
         let mut db = Lookups::new(conn).unwrap();
-        let view = RowView {
-            spec: &VEHICLES,
-            cells,
-        };
+        let present = vec![true; VEHICLES.columns.len()];
+        let view = RowView::new(&VEHICLES, cells, &present);
         check(&view, &mut db)
             .unwrap()
             .into_iter()
@@ -355,10 +424,8 @@ mod tests {
         set("status", text("expected"));
         set("eta", text("2026-11-28T06:00:00Z"));
         set("etd", text("2026-11-27T06:00:00Z"));
-        let view = RowView {
-            spec: &CALLS,
-            cells: &cells,
-        };
+        let present = vec![true; CALLS.columns.len()];
+        let view = RowView::new(&CALLS, &cells, &present);
         let got: Vec<_> = check(&view, &mut db)
             .unwrap()
             .into_iter()

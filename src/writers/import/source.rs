@@ -2,7 +2,7 @@
 //! million rows needs no more memory than one of ten.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
 
 use csv::{ByteRecord, Reader, ReaderBuilder};
@@ -12,7 +12,57 @@ use crate::error::{io_reason, Result, UserError};
 pub struct Source {
     /// The file as the user named it, for `FILE:LINE:` messages.
     pub name: String,
+    /// What separates its fields: given, or found from its header row.
+    pub delimiter: u8,
     reader: Reader<Box<dyn Read>>,
+}
+
+/// The separators spreadsheets export with: Excel writes `;` where the decimal
+/// point is a comma (most of Europe), and "Text (tab delimited)".
+const SEPARATORS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// Reads `--delimiter`: one character, or its name.
+pub fn parse_delimiter(arg: &str) -> Result<u8> {
+    match arg {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "\t" | "\\t" | "tab" | "TAB" => Ok(b'\t'),
+        "|" | "pipe" => Ok(b'|'),
+        other => Err(UserError::usage(format!(
+            "--delimiter {other:?}: use ',' ';' tab or '|'"
+        ))),
+    }
+}
+
+/// The separator that makes the most of the header's fields into known column
+/// names; a comma when none does (the header's problems are then reported).
+fn find_delimiter(first_line: &[u8], columns: &[&str]) -> u8 {
+    let text = String::from_utf8_lossy(first_line);
+    let text = text.trim_start_matches('\u{feff}');
+    let known = |sep: u8| {
+        text.split(sep as char)
+            .filter(|f| {
+                let name = f.trim().trim_matches('"').trim().to_ascii_lowercase();
+                columns.contains(&name.as_str())
+            })
+            .count()
+    };
+    let mut best = (b',', known(b','));
+    for sep in SEPARATORS {
+        let n = known(sep);
+        if n > best.1 {
+            best = (sep, n);
+        }
+    }
+    best.0
+}
+
+/// How a separator is named in messages.
+pub fn delimiter_name(sep: u8) -> String {
+    match sep {
+        b'\t' => "tabs".into(),
+        other => format!("'{}'", other as char),
+    }
 }
 
 /// The header row: its raw fields (copied to a rejects file) and its names.
@@ -23,8 +73,9 @@ pub struct HeaderRow {
 }
 
 impl Source {
-    /// Opens `path`, or standard input for `-`.
-    pub fn open(path: &Path) -> Result<Source> {
+    /// Opens `path`, or standard input for `-`, with fields separated by `given`
+    /// or else by what the header row shows, knowing the table's `columns`.
+    pub fn open(path: &Path, given: Option<u8>, columns: &[&str]) -> Result<Source> {
         let name = path.display().to_string();
         let input: Box<dyn Read> = if path.as_os_str() == "-" {
             Box::new(std::io::stdin().lock())
@@ -38,18 +89,28 @@ impl Source {
                 .map_err(|e| UserError::problem(format!("cannot read {name}: {}", io_reason(&e))))?;
             Box::new(file)
         };
+        let shown = if path.as_os_str() == "-" {
+            "<stdin>".to_string()
+        } else {
+            name.clone()
+        };
+        let mut input = BufReader::new(input);
+        let mut first_line = Vec::new();
+        input
+            .read_until(b'\n', &mut first_line)
+            .map_err(|e| UserError::problem(format!("cannot read {shown}: {}", io_reason(&e))))?;
+        let delimiter = given.unwrap_or_else(|| find_delimiter(&first_line, columns));
+        let input: Box<dyn Read> = Box::new(Cursor::new(first_line).chain(input));
         // Field counts and UTF-8 are checked row by row here, so that a bad line is
         // reported with its number instead of ending the import.
         let reader = ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(delimiter)
             .from_reader(input);
         Ok(Source {
-            name: if path.as_os_str() == "-" {
-                "<stdin>".into()
-            } else {
-                name
-            },
+            delimiter,
+            name: shown,
             reader,
         })
     }
@@ -104,4 +165,33 @@ impl Source {
 /// The physical line a record starts on (the header is line 1).
 pub fn line_of(rec: &ByteRecord) -> u64 {
     rec.position().map(|p| p.line()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BLOCKS: [&str; 4] = ["code", "zone", "rows", "slots_per_row"];
+
+    #[test]
+    fn the_header_row_shows_the_separator() {
+        assert_eq!(find_delimiter(b"code,zone,rows,slots_per_row\r\n", &BLOCKS), b',');
+        assert_eq!(
+            find_delimiter(b"\xEF\xBB\xBFCode;Zone;Rows;Slots_per_row\r\n", &BLOCKS),
+            b';'
+        );
+        assert_eq!(
+            find_delimiter(b"\"code\"\t\"zone\"\trows\tslots_per_row\n", &BLOCKS),
+            b'\t'
+        );
+        // Nothing known: the comma, and the header's problems say the rest.
+        assert_eq!(find_delimiter(b"a;b;c\n", &BLOCKS), b',');
+    }
+
+    #[test]
+    fn delimiter_names() {
+        assert_eq!(parse_delimiter("tab").unwrap(), b'\t');
+        assert_eq!(parse_delimiter(";").unwrap(), b';');
+        assert!(parse_delimiter("::").is_err());
+    }
 }

@@ -23,6 +23,9 @@ pub struct TableSpec {
     pub singular: &'static str,
     pub plural: &'static str,
     pub columns: &'static [Col],
+    /// What `--update` finds an existing row by (events: see `Inserter`, which
+    /// finds one by its id, else by when, which vehicle and what happened).
+    pub key: Option<&'static str>,
 }
 
 impl TableSpec {
@@ -40,6 +43,57 @@ impl TableSpec {
 
     pub fn column_list(&self) -> String {
         self.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The columns a header must have: the required ones, or with `--update` the key
+    /// (a row already in the database keeps what the file does not give).
+    pub fn header_needs(&self, update: bool) -> Vec<&'static str> {
+        match (update, self.key) {
+            (true, Some(key)) => vec![key],
+            _ => self
+                .columns
+                .iter()
+                .filter(|c| c.required)
+                .map(|c| c.name)
+                .collect(),
+        }
+    }
+
+    /// The UPSERT of `--update`: only the columns the file has (`present`) are
+    /// written, so a file of `vin,soc_pct,soc_checked_at` leaves the rest of each
+    /// vehicle alone; a row whose values are all the same is not written at all,
+    /// which is how an unchanged row is told from an updated one. Never
+    /// `INSERT OR REPLACE`: that deletes the row and everything hanging off it.
+    pub fn upsert_sql(&self, present: &[bool], conflict: &str) -> String {
+        let cols: Vec<&str> = self
+            .columns
+            .iter()
+            .zip(present)
+            .filter(|(_, p)| **p)
+            .map(|(c, _)| c.name)
+            .collect();
+        let names: Vec<String> = cols.iter().map(|c| format!("\"{c}\"")).collect();
+        let params: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+        let set: Vec<&str> = cols.iter().copied().filter(|c| *c != conflict).collect();
+        let action = if set.is_empty() {
+            "NOTHING".to_string()
+        } else {
+            let assign: Vec<String> = set
+                .iter()
+                .map(|c| format!("\"{c}\" = excluded.\"{c}\""))
+                .collect();
+            let differs: Vec<String> = set
+                .iter()
+                .map(|c| format!("{}.\"{c}\" IS NOT excluded.\"{c}\"", self.table))
+                .collect();
+            format!("UPDATE SET {} WHERE {}", assign.join(", "), differs.join(" OR "))
+        };
+        format!(
+            "INSERT INTO {}({}) VALUES ({}) ON CONFLICT(\"{conflict}\") DO {action}",
+            self.table,
+            names.join(", "),
+            params.join(", ")
+        )
     }
 
     /// The INSERT of one row, every contract column bound (absent ones to NULL, which
@@ -96,6 +150,7 @@ pub static BLOCKS: TableSpec = TableSpec {
     table: "yard_blocks",
     singular: "block",
     plural: "blocks",
+    key: Some("code"),
     columns: &[
         key("code", CODE, true),
         req("zone", Ty::Enum(field::ZONE)),
@@ -108,6 +163,7 @@ pub static VESSELS: TableSpec = TableSpec {
     table: "vessels",
     singular: "vessel",
     plural: "vessels",
+    key: Some("imo"),
     columns: &[
         key("imo", Ty::Imo, true),
         req("name", NAME),
@@ -120,6 +176,7 @@ pub static CALLS: TableSpec = TableSpec {
     table: "vessel_calls",
     singular: "vessel call",
     plural: "vessel calls",
+    key: Some("id"),
     columns: &[
         key("id", ID, false),
         // Nullable in the contract, but a call of no vessel cannot be shown.
@@ -136,6 +193,7 @@ pub static CONSIGNMENTS: TableSpec = TableSpec {
     table: "consignments",
     singular: "consignment",
     plural: "consignments",
+    key: Some("ref"),
     columns: &[
         key("id", ID, false),
         key("ref", Ty::Text { max: 64 }, true),
@@ -152,6 +210,7 @@ pub static VEHICLES: TableSpec = TableSpec {
     table: "vehicles",
     singular: "vehicle",
     plural: "vehicles",
+    key: Some("vin"),
     columns: &[
         key("vin", Ty::Vin, true),
         col("make", NAME),
@@ -175,6 +234,7 @@ pub static EVENTS: TableSpec = TableSpec {
     table: "events",
     singular: "event",
     plural: "events",
+    key: None,
     columns: &[
         key("id", ID, false),
         req("at", Ty::Ts),
@@ -208,11 +268,25 @@ pub struct Header {
     pub targets: Vec<Option<usize>>,
     /// Where the file's `reason` column is, if it has one.
     pub reason_at: Option<usize>,
+    /// For each table column, whether the file has it.
+    pub present: Vec<bool>,
+}
+
+/// A header read with the wrong separator is one long name full of the right one.
+fn separator_hint(names: &[String]) -> String {
+    for (sep, shown, arg) in [(';', "';'", "';'"), ('\t', "tabs", "tab"), ('|', "'|'", "'|'")] {
+        if names.iter().any(|n| n.contains(sep)) {
+            return format!(
+                ". The file seems to separate its columns with {shown}: import it with --delimiter {arg}, or save it from the spreadsheet as \"CSV (comma delimited)\""
+            );
+        }
+    }
+    String::new()
 }
 
 /// Maps header names (trimmed, any case) onto `spec`; every problem found is
 /// returned, in words, so the user can fix the header in one go.
-pub fn map_header(spec: &TableSpec, names: &[String]) -> Result<Header, Vec<String>> {
+pub fn map_header(spec: &TableSpec, names: &[String], update: bool) -> Result<Header, Vec<String>> {
     let mut problems = Vec::new();
     let mut targets = Vec::with_capacity(names.len());
     let mut reason_at = None;
@@ -248,29 +322,39 @@ pub fn map_header(spec: &TableSpec, names: &[String]) -> Result<Header, Vec<Stri
     }
     if !unknown.is_empty() {
         problems.push(format!(
-            "unknown column{} {}; the columns of {} are: {}",
+            "unknown column{} {}; the columns of {} are: {}{}",
             if unknown.len() > 1 { "s" } else { "" },
             unknown.join(", "),
             spec.plural,
-            spec.column_list()
+            spec.column_list(),
+            separator_hint(names)
         ));
     }
+    let needs = spec.header_needs(update);
     let missing: Vec<&str> = spec
         .columns
         .iter()
         .zip(&seen)
-        .filter(|(c, seen)| c.required && !**seen)
+        .filter(|(c, seen)| needs.contains(&c.name) && !**seen)
         .map(|(c, _)| c.name)
         .collect();
     if !missing.is_empty() {
+        let why = match (update, spec.key) {
+            (true, Some(key)) => format!(" (--update finds {} by their {key})", spec.plural),
+            _ => String::new(),
+        };
         problems.push(format!(
-            "missing required column{} {}",
+            "missing required column{} {}{why}",
             if missing.len() > 1 { "s" } else { "" },
             missing.join(", ")
         ));
     }
     if problems.is_empty() {
-        Ok(Header { targets, reason_at })
+        Ok(Header {
+            present: seen,
+            targets,
+            reason_at,
+        })
     } else {
         Err(problems)
     }
@@ -286,13 +370,13 @@ mod tests {
 
     #[test]
     fn header_order_is_free_and_case_is_forgiven() {
-        let h = map_header(&BLOCKS, &names("Rows, CODE,slots_per_row,zone")).unwrap();
+        let h = map_header(&BLOCKS, &names("Rows, CODE,slots_per_row,zone"), false).unwrap();
         assert_eq!(h.targets, [Some(2), Some(0), Some(3), Some(1)]);
     }
 
     #[test]
     fn unknown_and_missing_columns_are_all_named() {
-        let e = map_header(&VEHICLES, &names("vin,colour,powertrain,wheels")).unwrap_err();
+        let e = map_header(&VEHICLES, &names("vin,colour,powertrain,wheels"), false).unwrap_err();
         assert_eq!(e.len(), 2);
         assert!(e[0].contains("\"colour\", \"wheels\""), "{}", e[0]);
         assert!(e[1].contains("missing required column status"), "{}", e[1]);
@@ -300,15 +384,51 @@ mod tests {
 
     #[test]
     fn a_rejects_file_can_be_imported_again() {
-        let h = map_header(&VESSELS, &names("imo,name,reason")).unwrap();
+        let h = map_header(&VESSELS, &names("imo,name,reason"), false).unwrap();
         assert_eq!(h.reason_at, Some(2));
         assert_eq!(h.targets, [Some(0), Some(1), None]);
     }
 
     #[test]
     fn duplicate_columns_are_refused() {
-        let e = map_header(&VESSELS, &names("imo,name,imo")).unwrap_err();
+        let e = map_header(&VESSELS, &names("imo,name,imo"), false).unwrap_err();
         assert!(e[0].contains("twice"));
+    }
+
+    #[test]
+    fn update_needs_only_the_key_in_the_header() {
+        let h = map_header(&VEHICLES, &names("vin,soc_pct,soc_checked_at"), true).unwrap();
+        assert_eq!(h.present.iter().filter(|p| **p).count(), 3);
+        let e = map_header(&CALLS, &names("imo,voyage,status"), true).unwrap_err();
+        assert!(
+            e[0].contains("missing required column id (--update finds vessel calls by their id)"),
+            "{}",
+            e[0]
+        );
+        // Events have no single key: when, which vehicle and what happened.
+        let e = map_header(&EVENTS, &names("vin,detail"), true).unwrap_err();
+        assert!(e[0].contains("missing required columns at, kind"), "{}", e[0]);
+    }
+
+    #[test]
+    fn a_semicolon_header_is_named_as_such() {
+        let e = map_header(&BLOCKS, &names("code;zone;rows;slots_per_row"), false).unwrap_err();
+        assert!(e[0].contains("--delimiter ';'"), "{}", e[0]);
+    }
+
+    #[test]
+    fn upsert_writes_only_the_given_columns_and_only_when_they_differ() {
+        let present = [
+            true, false, false, false, true, true, false, false, false, false, false, false, false, false,
+            false,
+        ];
+        assert_eq!(
+            VEHICLES.upsert_sql(&present, "vin"),
+            "INSERT INTO vehicles(\"vin\", \"soc_pct\", \"soc_checked_at\") VALUES (?1, ?2, ?3) \
+             ON CONFLICT(\"vin\") DO UPDATE SET \"soc_pct\" = excluded.\"soc_pct\", \"soc_checked_at\" = excluded.\"soc_checked_at\" \
+             WHERE vehicles.\"soc_pct\" IS NOT excluded.\"soc_pct\" OR vehicles.\"soc_checked_at\" IS NOT excluded.\"soc_checked_at\""
+        );
+        assert!(VEHICLES.upsert_sql(&[true; 1], "vin").ends_with("DO NOTHING"));
     }
 
     #[test]

@@ -103,6 +103,9 @@ fn templates() -> &'static (Vec<u8>, Vec<u8>) {
                 file,
                 skip_invalid: false,
                 rejects: None,
+                update: false,
+                delimiter: None,
+                date_format: None,
             };
             yardtop::writers::import::run(&ctx(&db), &args).expect("the examples import");
         }
@@ -183,6 +186,9 @@ pub fn check(data: &[u8]) {
         file,
         skip_invalid: skip,
         rejects: skip.then(|| rejects.clone()),
+        update: false,
+        delimiter: None,
+        date_format: None,
     };
     let result = yardtop::writers::import::run(&ctx(&db), &args);
     let after = contents(&db);

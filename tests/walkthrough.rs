@@ -1,7 +1,12 @@
 //! The CSV walkthrough of the README as a newcomer follows it: `demo --examples`,
 //! `init`, the six imports, `check` and the dashboard's figures, with the real
 //! binary, at several hours of the port's day (docs/importing.md).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code: a failure stops the test where it happened")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure stops the test where it happened"
+)]
 
 use std::path::Path;
 use std::process::{Command, Output};

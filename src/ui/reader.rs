@@ -37,6 +37,11 @@ pub const RETRY: Duration = Duration::from_secs(1);
 /// Time-dependent figures (countdowns to at-risk, SoC age, the port day) are
 /// recomputed at least this often even when no data changes.
 pub const RECOMPUTE: Duration = Duration::from_secs(30);
+/// A yard of a group whose dashboard is not open: its row needs a change within the
+/// group's 3 s and its time-dependent counts (at risk) within a couple of minutes, so
+/// twenty of them idle at a fraction of what twenty open dashboards would cost.
+pub const GROUP_POLL: Duration = Duration::from_millis(500);
+pub const GROUP_RECOMPUTE: Duration = Duration::from_secs(120);
 /// How long one query waits on a lock before the reader reports "busy".
 const BUSY_TIMEOUT: Duration = Duration::from_millis(150);
 
@@ -93,6 +98,13 @@ pub enum Request {
     /// Replace the drill-down; `seq` tags the answers.
     Detail(u64, DetailRequest),
     ClearDetail,
+    /// How often to look at the files and to recompute unchanged data: the open
+    /// dashboard's pace (`POLL`, `RECOMPUTE`) or a group row's (`GROUP_POLL`,
+    /// `GROUP_RECOMPUTE`).
+    Pace {
+        poll: Duration,
+        recompute: Duration,
+    },
 }
 
 fn system_time(t: std::time::SystemTime) -> DateTime<Utc> {
@@ -113,6 +125,9 @@ pub struct Reader {
     state: Option<ReaderState>,
     last_attempt: Option<Instant>,
     last_refresh: Instant,
+    /// How often the files are looked at, and unchanged data recomputed.
+    poll: Duration,
+    recompute: Duration,
     /// How long the last refresh took: the next one waits a few times that (see
     /// `spacing`).
     refresh_took: Duration,
@@ -134,6 +149,8 @@ impl Reader {
         Reader {
             path: path.to_path_buf(),
             first_conn: conn,
+            poll: POLL,
+            recompute: RECOMPUTE,
             seen: None,
             frozen_now,
             paused: false,
@@ -170,7 +187,7 @@ impl Reader {
         loop {
             let mut detail_only = false;
             if !std::mem::take(&mut first) {
-                match rx.recv_timeout(POLL) {
+                match rx.recv_timeout(self.poll) {
                     Ok(req) => self.take(req, &mut force, &mut detail_only),
                     Err(RecvTimeoutError::Timeout) => {}
                     Err(RecvTimeoutError::Disconnected) => return,
@@ -201,6 +218,10 @@ impl Reader {
                 *detail_only = true;
             }
             Request::ClearDetail => self.detail = None,
+            Request::Pace { poll, recompute } => {
+                self.poll = poll;
+                self.recompute = recompute;
+            }
         }
     }
 
@@ -259,7 +280,7 @@ impl Reader {
         if recovering && self.last_attempt.is_some_and(|t| t.elapsed() < RETRY) && !force {
             return true;
         }
-        let stale = !self.paused && self.last_refresh.elapsed() >= RECOMPUTE;
+        let stale = !self.paused && self.last_refresh.elapsed() >= self.recompute;
         // Under a continuous stream of writes every poll sees a change. Twenty
         // dashboards refreshing at every poll would keep a reader in the database
         // all the time (the writer's WAL could never start over) and need more

@@ -106,6 +106,11 @@ pub fn run_dashboard(ctx: &Ctx, demo: bool) -> Result<()> {
             requests: req_tx,
         });
     }
+    if !single {
+        for y in &yards {
+            let _ = y.requests.send(group_pace());
+        }
+    }
     let signals = event::spawn_signals(tx.clone()).map_err(term_error)?;
     event::spawn_ticker(tx.clone(), Duration::from_millis(ctx.config.refresh_ms)).map_err(term_error)?;
     terminal::install_panic_hook();
@@ -140,6 +145,14 @@ pub fn run_dashboard(ctx: &Ctx, demo: bool) -> Result<()> {
             let _ = term.restore();
             Err(e)
         }
+    }
+}
+
+/// The pace of a group row's reader (see `reader::GROUP_POLL`).
+fn group_pace() -> Request {
+    Request::Pace {
+        poll: super::reader::GROUP_POLL,
+        recompute: super::reader::GROUP_RECOMPUTE,
     }
 }
 
@@ -224,6 +237,7 @@ impl App<'_> {
                     // Esc on a yard's main screen goes back to the group.
                     let back = self.keys.action(k) == Some(Action::Back);
                     if back && group && y.st.stack.is_empty() && !y.st.help && y.st.input.is_none() {
+                        let _ = y.requests.send(group_pace());
                         self.open = None;
                         self.last = None;
                         return Ok(None);
@@ -235,6 +249,12 @@ impl App<'_> {
                     GroupCommand::Quit => return Ok(Some(Exit::Quit)),
                     GroupCommand::Suspend => (0, vec![Command::Suspend]),
                     GroupCommand::Open(i) => {
+                        // The open dashboard's pace, and fresh figures at once.
+                        let _ = self.yards[i].requests.send(Request::Pace {
+                            poll: super::reader::POLL,
+                            recompute: super::reader::RECOMPUTE,
+                        });
+                        let _ = self.yards[i].requests.send(Request::Refresh);
                         self.open = Some(i);
                         self.last = None;
                         return Ok(None);

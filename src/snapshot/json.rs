@@ -18,14 +18,10 @@ pub fn render(figures: &Figures) -> String {
 pub fn escape_invisible(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
-        match c {
-            '\u{7f}'..='\u{9f}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{2028}'..='\u{202e}'
-            | '\u{2060}'..='\u{206f}'
-            | '\u{061c}'
-            | '\u{feff}' => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+        if crate::sanitize::needs_escape_in_json(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
         }
     }
     out
@@ -42,5 +38,13 @@ mod tests {
         assert_eq!(escaped, r#""a\u007fb\u009bc\u202ed""#);
         let back: String = serde_json::from_str(&escaped).unwrap();
         assert_eq!(back, "a\u{7f}b\u{9b}c\u{202e}d");
+        // The screen's list of invisible characters is the JSON's list.
+        for c in [
+            '\u{ad}', '\u{180e}', '\u{fff9}', '\u{fffb}', '\u{2028}', '\u{2029}', '\u{61c}',
+        ] {
+            let raw = serde_json::to_string(&c.to_string()).unwrap();
+            assert_eq!(escape_invisible(&raw), format!("\"\\u{:04x}\"", c as u32));
+            assert!(yardtop_core::sanitize::clean(&c.to_string()).starts_with("\\u{"));
+        }
     }
 }

@@ -29,12 +29,19 @@ pub fn clean(text: &str) -> String {
     out
 }
 
-/// Bidi controls, zero-width characters and other format characters that would
-/// reorder or hide what a supervisor reads.
-fn is_invisible_format(c: char) -> bool {
+/// Bidi controls, zero-width characters, line and paragraph separators and other
+/// format characters that would reorder, break or hide what a supervisor reads. The
+/// one list: the screen escapes them (`clean`), so does the JSON snapshot.
+pub fn is_invisible_format(c: char) -> bool {
     matches!(c,
-        '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}'
+        '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}'
         | '\u{feff}' | '\u{fff9}'..='\u{fffb}' | '\u{00ad}' | '\u{061c}' | '\u{180e}')
+}
+
+/// Characters a terminal would obey rather than show, beyond the C0 controls every
+/// JSON encoder escapes: DEL, the C1 controls and the invisible format characters.
+pub fn needs_escape_in_json(c: char) -> bool {
+    matches!(c, '\u{7f}'..='\u{9f}') || is_invisible_format(c)
 }
 
 /// A character drawn on a terminal that is not UTF-8, in the same number of columns

@@ -42,6 +42,7 @@ fn read_all(ctx: &Ctx) -> Vec<Read> {
 pub fn run(ctx: &Ctx, args: &SnapshotArgs) -> Result<i32> {
     let yards = read_all(ctx);
     let out = match args.format {
+        SnapshotFormat::Json if ctx.ascii => super::json::to_ascii(&json(&yards)),
         SnapshotFormat::Json => json(&yards),
         SnapshotFormat::Prometheus => prometheus(&yards),
         SnapshotFormat::Text => text(ctx, &yards, args.width, args.height),

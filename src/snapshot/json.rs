@@ -27,9 +27,36 @@ pub fn escape_invisible(json: &str) -> String {
     out
 }
 
+/// For a terminal that is not UTF-8 (docs/terminals.md): every character above 0x7F
+/// as a `\uXXXX` escape (a pair of them beyond the BMP). Such characters only stand
+/// inside JSON strings, so the JSON value is the same.
+pub fn to_ascii(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{:04x}", u));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::escape_invisible;
+    use super::{escape_invisible, to_ascii};
+
+    #[test]
+    fn ascii_json_is_the_same_value() {
+        let raw = serde_json::to_string(&"比亚迪 海豹 → 🚗 ok").unwrap();
+        let ascii = to_ascii(&raw);
+        assert!(ascii.is_ascii(), "{ascii}");
+        let back: String = serde_json::from_str(&ascii).unwrap();
+        assert_eq!(back, "比亚迪 海豹 → 🚗 ok");
+    }
 
     #[test]
     fn del_c1_and_bidi_are_escaped_and_the_value_is_the_same() {

@@ -20,6 +20,7 @@ pub fn read_figures(ctx: &Ctx) -> Result<Figures> {
 
 pub fn run(ctx: &Ctx, args: &SnapshotArgs) -> Result<()> {
     let text = match args.format {
+        SnapshotFormat::Json if ctx.ascii => json::to_ascii(&json::render(&read_figures(ctx)?)),
         SnapshotFormat::Json => json::render(&read_figures(ctx)?),
         SnapshotFormat::Prometheus => {
             prometheus::render(&read_figures(ctx)?, prometheus::last_change(&ctx.db))

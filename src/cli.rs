@@ -153,6 +153,7 @@ pub enum SnapshotFormat {
     Text,
     Json,
     Prometheus,
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -165,6 +166,9 @@ pub struct SnapshotArgs {
     /// Height of the text screen
     #[arg(long, default_value_t = 40, value_name = "H")]
     pub height: u16,
+    /// With --format csv: the alert whose every subject to list with where it is (e.g. soc_over_max)
+    #[arg(long, value_name = "KIND")]
+    pub alert: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -42,6 +42,7 @@ pub fn alerts(
                 count,
                 subjects,
                 message,
+                staged: 0,
             });
         }
     };
@@ -191,6 +192,9 @@ pub fn alerts(
             plural(dq.problems, "row", "rows")
         ),
     );
+    if let Some(a) = out.iter_mut().find(|a| a.kind == "soc_over_max") {
+        a.staged = staged_over;
+    }
     // Stable: kinds keep the order above within a severity.
     out.sort_by_key(|a| a.severity);
     out

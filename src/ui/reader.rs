@@ -24,6 +24,7 @@ use super::data::{
 use super::event::Event;
 use crate::db::browse::{self, Anchor};
 use crate::error::{is_busy, sqlite_reason};
+use crate::figures::listing::SubjectKey;
 
 /// How often the file and `data_version` are checked.
 pub const POLL: Duration = Duration::from_millis(200);
@@ -75,6 +76,12 @@ pub enum DetailRequest {
         limit: usize,
     },
     Search(String),
+    /// A page of a vehicle alert's subjects.
+    Subjects {
+        kind: String,
+        anchor: Anchor<SubjectKey>,
+        limit: usize,
+    },
 }
 
 /// What the loop asks of the reader.
@@ -332,7 +339,7 @@ impl Reader {
             .clone()
             .filter(|(_, r)| new_detail || !matches!(r, DetailRequest::Search(_)));
         let result = load_dash_data_with(conn, now, |tx| match &detail_req {
-            Some((seq, req)) => run_detail(tx, *seq, req).map(Some),
+            Some((seq, req)) => run_detail(tx, *seq, req, now).map(Some),
             None => Ok(None),
         });
         self.refresh_took = self.last_refresh.elapsed();
@@ -377,12 +384,13 @@ impl Reader {
 
     /// Only the drill-down (the figures did not change).
     fn refresh_detail(&mut self) -> bool {
+        let now = self.now();
         let (Some(conn), Some((seq, req))) = (self.conn.as_ref(), self.detail.as_ref()) else {
             return true;
         };
         let result = (|| {
             let tx = conn.unchecked_transaction()?;
-            let d = run_detail(&tx, *seq, req)?;
+            let d = run_detail(&tx, *seq, req, now)?;
             tx.commit()?;
             Ok::<_, rusqlite::Error>(d)
         })();
@@ -414,6 +422,11 @@ impl Reader {
             (DetailRequest::Vehicle { anchor, .. }, DetailBody::Vehicle(v)) => {
                 if let Some(first) = v.events.rows.first() {
                     *anchor = Anchor::From(first.id);
+                }
+            }
+            (DetailRequest::Subjects { anchor, .. }, DetailBody::Subjects(p)) => {
+                if let Some(first) = p.page.rows.first() {
+                    *anchor = Anchor::From(first.key.clone());
                 }
             }
             (r @ DetailRequest::ConsignmentRef { .. }, DetailBody::Consignment(c)) => {
@@ -452,8 +465,13 @@ fn short_reason(message: &str, path: &Path) -> String {
         .replace(&format!("{p} "), "")
 }
 
-/// Runs one drill-down query.
-pub fn run_detail(conn: &Connection, seq: u64, req: &DetailRequest) -> rusqlite::Result<Detail> {
+/// Runs one drill-down query as of `now` (an alert's subjects are those of now).
+pub fn run_detail(
+    conn: &Connection,
+    seq: u64,
+    req: &DetailRequest,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<Detail> {
     let body = match req {
         DetailRequest::Block(code) => {
             let (vehicles, truncated) = browse::block_vehicles(conn, code)?;
@@ -489,6 +507,9 @@ pub fn run_detail(conn: &Connection, seq: u64, req: &DetailRequest) -> rusqlite:
             })
         }
         DetailRequest::Search(q) => DetailBody::Search(browse::search(conn, q)?),
+        DetailRequest::Subjects { kind, anchor, limit } => DetailBody::Subjects(
+            crate::figures::listing::vehicle_page(conn, kind, anchor, *limit, now)?,
+        ),
     };
     Ok(Detail { seq, body })
 }

@@ -147,7 +147,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
                 ),
                 r.p.text,
             )];
-            spans.push(risk_span(r, c, f));
+            spans.push(risk_span(r, c, f, false));
             lines.push(Line::from(spans));
         }
         None => lines.push(Line::from(s(

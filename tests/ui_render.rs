@@ -72,7 +72,10 @@ fn consignment_state() -> UiState {
                 call_status: "alongside".into(),
                 vehicles: 3000,
             }),
-            page: page(rows, false, true),
+            page: yardtop::db::browse::Page {
+                position: Some((0, 3000)),
+                ..page(rows, false, true)
+            },
         }),
     )
 }

@@ -262,6 +262,7 @@ pub fn vehicle_page(
             rows,
             more_before,
             more_after,
+            position: Some((offset, total)),
         },
         offset,
         total,

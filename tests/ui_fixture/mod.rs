@@ -444,5 +444,6 @@ pub fn page<T>(rows: Vec<T>, more_before: bool, more_after: bool) -> Page<T> {
         rows,
         more_before,
         more_after,
+        position: None,
     }
 }

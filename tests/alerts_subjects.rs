@@ -205,3 +205,69 @@ fn pages_of_a_large_alert_know_their_place() {
     let none = vehicle_page(&conn, "battery_hold", &Anchor::First, 20, ts(NOW)).unwrap();
     assert_eq!((none.total, none.page.rows.len()), (0, 0));
 }
+
+/// The dashboard's own path: Enter on the alert line, then PgDn to the end, each
+/// page read by the reader's `run_detail` as the live loop does. Every subject is
+/// seen once and the title's position follows.
+#[test]
+fn the_drill_down_pages_through_every_subject_from_the_dashboard() {
+    use yardtop::ui::data::DetailBody;
+    use yardtop::ui::keys::{Key, KeyTable};
+    use yardtop::ui::reader::{run_detail, Request};
+    use yardtop::ui::state::{Command, Panel, UiState};
+
+    let y = yard("UTC");
+    y.block("N01", "nev", 100, 100);
+    for i in 0..95 {
+        let status = if i % 30 == 4 { "staged" } else { "parked" };
+        y.parked(
+            &format!("V{i:04}"),
+            "BEV",
+            status,
+            Some("N01"),
+            Some(70.0),
+            FRESH,
+            None,
+        );
+    }
+    let conn = yardtop::db::open_read_only(&y.path).unwrap();
+    let data = yardtop::ui::load_dash_data(&conn, ts(NOW)).unwrap();
+    let mut st = UiState::new(KeyTable::default());
+    st.size = (120, 24);
+    while st.focus != Panel::Alerts {
+        st.handle_key(Key::Tab, Some(&data));
+    }
+    let mut cmds = st.handle_key(Key::Enter, Some(&data));
+    let mut seen: Vec<String> = Vec::new();
+    let mut positions = Vec::new();
+    for _ in 0..50 {
+        let Some(Command::Send(Request::Detail(seq, req))) = cmds.pop() else {
+            break;
+        };
+        let d = run_detail(&conn, seq, &req, ts(NOW)).unwrap();
+        if let DetailBody::Subjects(p) = &d.body {
+            positions.push((p.offset, p.page.rows.len(), p.total));
+            seen.extend(p.page.rows.iter().map(|v| v.vin.clone()));
+        }
+        st.apply_detail(d, Some(&data));
+        cmds = st.handle_key(Key::PageDown, Some(&data));
+    }
+    assert_eq!(seen.len(), 95, "{positions:?}");
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 95);
+    assert_eq!(&seen[..4], ["V0004", "V0034", "V0064", "V0094"], "staged first");
+    // 24 rows: 17 to a page.
+    assert_eq!(
+        positions,
+        [
+            (0, 17, 95),
+            (17, 17, 95),
+            (34, 17, 95),
+            (51, 17, 95),
+            (68, 17, 95),
+            (85, 10, 95)
+        ]
+    );
+}

@@ -648,3 +648,23 @@ fn the_block_list_puts_what_matters_first_and_says_where_it_is() {
     st.handle_key(Key::Enter, Some(&d));
     assert!(matches!(st.top(), Some(View::Block { code, .. }) if code == "N02"));
 }
+
+#[test]
+fn search_results_say_where_they_are() {
+    let mut st = search_state();
+    if let Some(Detail {
+        body: DetailBody::Search(res),
+        ..
+    }) = st.detail.as_mut()
+    {
+        let hit = res.hits[0].clone();
+        for i in 0..28 {
+            let mut h = hit.clone();
+            h.label = format!("LSJW2410{i:04}123456");
+            res.hits.push(h);
+        }
+    }
+    let text = screen(&st, &data(), 80, 24, &opts());
+    insta::assert_snapshot!("search_80x24_many", text);
+    assert!(text.contains("1-18 of 30"), "{text}");
+}

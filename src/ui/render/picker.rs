@@ -37,7 +37,24 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     match r.st.top() {
         Some(View::Search { query, selected }) => {
             let title = format!("Search \"{}\"", text::db(query));
-            let inner = panel(r, area, buf, &title, true, Some("Esc back".into()));
+            let probe = ratatui::widgets::Block::bordered().inner(area);
+            let rows = (probe.height as usize).saturating_sub(1);
+            let offset = selected.saturating_sub(rows.saturating_sub(1));
+            let at = match r.st.current_detail() {
+                Some(DetailBody::Search(res)) => {
+                    let n = res.hits.len();
+                    position(offset as u64, n.saturating_sub(offset).min(rows), n as u64)
+                }
+                _ => None,
+            };
+            let inner = panel(
+                r,
+                area,
+                buf,
+                &title,
+                true,
+                join_notes(at, Some("Esc back".into()), r.g.sep),
+            );
             let res = match r.st.current_detail() {
                 Some(DetailBody::Search(res)) => res,
                 Some(DetailBody::Failed(why)) => {
@@ -72,8 +89,6 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
                 )
             };
             lines.push(Line::from(s(head, r.p.dim)));
-            let rows = (inner.height as usize).saturating_sub(1);
-            let offset = selected.saturating_sub(rows.saturating_sub(1));
             for (i, h) in res.hits.iter().enumerate().skip(offset).take(rows) {
                 let line = Line::from(vec![
                     s(fit(h.kind, 13, el), r.p.dim),

@@ -66,6 +66,10 @@ impl<K: Ord> Smallest<K> {
     fn new(cap: usize) -> Self {
         Smallest(BinaryHeap::new(), cap)
     }
+    /// Would `k` be kept? (Asked first, so that a key is copied only when it is.)
+    fn wants(&self, k: &K) -> bool {
+        self.1 > 0 && (self.0.len() < self.1 || self.0.peek().is_some_and(|top| k < top))
+    }
     fn offer(&mut self, k: K) {
         if self.1 == 0 {
             return;
@@ -88,6 +92,9 @@ struct Largest<K: Ord>(BinaryHeap<Reverse<K>>, usize);
 impl<K: Ord> Largest<K> {
     fn new(cap: usize) -> Self {
         Largest(BinaryHeap::new(), cap)
+    }
+    fn wants(&self, k: &K) -> bool {
+        self.1 > 0 && (self.0.len() < self.1 || self.0.peek().is_some_and(|Reverse(low)| k > low))
     }
     fn offer(&mut self, k: K) {
         if self.1 == 0 {
@@ -155,14 +162,21 @@ impl<'a, K: Ord + Clone> Window<'a, K> {
         };
         match past_bound {
             None => {}
-            Some(true) => self.above.offer(k.clone()),
+            Some(true) if self.above.wants(&k) => self.above.offer(k.clone()),
+            Some(true) => {}
             Some(false) => {
                 self.before += 1;
-                self.below.offer(k.clone());
+                if self.below.wants(&k) {
+                    self.below.offer(k.clone());
+                }
             }
         }
-        self.head.offer(k.clone());
-        self.tail.offer(k);
+        if self.head.wants(&k) {
+            self.head.offer(k.clone());
+        }
+        if self.tail.wants(&k) {
+            self.tail.offer(k);
+        }
     }
 
     /// The page's keys, whether there is more before and after, and how many keys

@@ -2,6 +2,9 @@
 //! keyset-paged one; and the subjects of the alerts listed from the figures
 //! (consignments, blocks, kinds of problem; vehicles are paged from the database).
 
+use rusqlite::types::Value;
+
+use super::data::{DashData, DetailBody};
 use super::keys::Action;
 use crate::db::browse::{Anchor, Page, Target};
 use crate::figures::subjects::{self, SubjectKind};
@@ -153,6 +156,26 @@ pub fn memory_target(f: &Figures, kind: &str, i: usize) -> Option<(Target, Strin
             .get(i)
             .map(|b| (Target::Block(b.code.clone()), b.code.clone())),
         SubjectKind::Vehicle | SubjectKind::Problem => None,
+    }
+}
+
+/// What Enter on the `cursor`th subject of alert `kind` opens: a vehicle of the
+/// page on screen, or a consignment or block of the figures.
+pub fn subject_hit(
+    detail: Option<&DetailBody>,
+    data: Option<&DashData>,
+    kind: &str,
+    cursor: usize,
+) -> Option<(Target, String)> {
+    match (detail, data) {
+        (Some(DetailBody::Subjects(p)), _) => p
+            .page
+            .rows
+            .get(cursor)
+            .filter(|v| !v.vin.is_empty())
+            .map(|v| (Target::Vehicle(Value::Text(v.vin.clone())), v.vin.clone())),
+        (_, Some(d)) => memory_target(&d.figures, kind, cursor),
+        _ => None,
     }
 }
 

@@ -8,7 +8,7 @@ use rusqlite::types::Value;
 use super::data::{DashData, Detail, DetailBody};
 use super::keys::{Action, Key, KeyTable};
 pub use super::nav::alert_label;
-use super::nav::{list_move, memory_len, memory_target, settle, step_index};
+use super::nav::{list_move, memory_len, settle, step_index, subject_hit};
 use super::reader::{DetailRequest, Request};
 use crate::db::browse::{Anchor, Page, SearchHit, Target};
 use crate::figures::listing::SubjectKey;
@@ -460,17 +460,7 @@ impl UiState {
                 }
             }
             Some(View::Subjects { kind, cursor, .. }) => {
-                let hit = match (self.current_detail(), data) {
-                    (Some(DetailBody::Subjects(p)), _) => p
-                        .page
-                        .rows
-                        .get(cursor)
-                        .filter(|v| !v.vin.is_empty())
-                        .map(|v| (Target::Vehicle(Value::Text(v.vin.clone())), v.vin.clone())),
-                    (_, Some(d)) => memory_target(&d.figures, &kind, cursor),
-                    _ => None,
-                };
-                match hit {
+                match subject_hit(self.current_detail(), data, &kind, cursor) {
                     Some((t, label)) => self.open_target(&t, &label, data),
                     None => Vec::new(),
                 }

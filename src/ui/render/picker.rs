@@ -123,9 +123,9 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
 
 /// An alert's subjects: a summary line, column heads, the rows.
 fn subjects(r: &R, area: Rect, buf: &mut Buffer, kind: &str, title: &str, cursor: usize) {
-    let rows_room = |inner: Rect| (inner.height as usize).saturating_sub(2);
     let probe = ratatui::widgets::Block::bordered().inner(area);
-    let rows = rows_room(probe);
+    // Below the summary line and the column heads.
+    let rows = (probe.height as usize).saturating_sub(2);
     let back = Some("Esc back".to_string());
     let Some(d) = r.data else {
         let inner = panel(r, area, buf, &text::db(title), true, back);

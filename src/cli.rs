@@ -235,6 +235,7 @@ pub enum SnapshotFormat {
     Json,
     /// The figures for node_exporter's textfile collector
     Prometheus,
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -248,6 +249,9 @@ pub struct SnapshotArgs {
     /// Height of the text screen
     #[arg(long, default_value_t = 40, value_name = "H", value_hint = ValueHint::Other)]
     pub height: u16,
+    /// With --format csv: the alert whose every subject to list with where it is (e.g. soc_over_max)
+    #[arg(long, value_name = "KIND")]
+    pub alert: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -374,21 +374,37 @@ fn alerts_open_their_subjects() {
     assert_eq!(s.focus, Panel::Alerts);
     // Alerts are shown most severe first: critical ones, then warnings.
     keys(&mut s, &d, &[Key::Down, Key::Down]);
+    // Consignment subjects come from the figures: nothing to read.
     let cmds = keys(&mut s, &d, &[Key::Enter]);
     assert_eq!(cmds, vec![Command::Send(Request::ClearDetail)]);
     match s.top() {
-        Some(View::Subjects { title, items, .. }) => {
+        Some(View::Subjects { kind, title, .. }) => {
+            assert_eq!(kind, "consignment_at_risk");
             assert_eq!(title, "consignment at risk");
-            assert_eq!(
-                items[0].target,
-                Some(Target::ConsignmentRef("MG-GBBRS-01".into()))
-            );
         }
         other => panic!("{other:?}"),
     }
-    // The ref is resolved from the figures.
+    // Enter opens the consignment, by its id from the figures.
     match detail_req(&keys(&mut s, &d, &[Key::Enter])) {
         Some((_, DetailRequest::Consignment { id, .. })) => assert_eq!(id, 1),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_vehicle_alert_pages_its_subjects_from_the_database() {
+    let d = data();
+    let mut s = st();
+    s.size = (120, 40);
+    keys(&mut s, &d, &[Key::BackTab, Key::BackTab]);
+    // The first line: NEV SoC over max, a vehicle alert.
+    match detail_req(&keys(&mut s, &d, &[Key::Enter])) {
+        Some((_, DetailRequest::Subjects { kind, anchor, limit })) => {
+            assert_eq!(kind, "soc_over_max");
+            assert_eq!(anchor, Anchor::First);
+            // 40 rows less header, footer, frame, summary and column heads.
+            assert_eq!(limit, 33);
+        }
         other => panic!("{other:?}"),
     }
 }

@@ -78,7 +78,10 @@ fn consignment_state() -> UiState {
                 call_status: "alongside".into(),
                 vehicles: 3000,
             }),
-            page: page(rows, false, true),
+            page: yardtop::db::browse::Page {
+                position: Some((0, 3000)),
+                ..page(rows, false, true)
+            },
         }),
     )
 }
@@ -175,6 +178,7 @@ fn all_states() -> Vec<(&'static str, UiState)> {
         ("consignment", consignment_state()),
         ("vehicle", vehicle_state()),
         ("search", search_state()),
+        ("subjects", subjects_state()),
         ("help", help),
     ]
 }
@@ -351,7 +355,7 @@ fn mono_and_no_color_use_no_colour() {
     assert_eq!(colours(&render_buffer(&state(), Some(&d), 120, 40, &o)), 0);
     // Colour is never the only signal: severities have words, NEV has its glyph.
     let text = render_text(&d, 120, 40, &o);
-    for word in ["CRIT", "WARN", "INFO", "! AT RISK", "CUT-OFF PASSED", "█ NEV"] {
+    for word in ["CRIT", "WARN", "INFO", "AT RISK: short", "PASSED: short", "█ NEV"] {
         assert!(text.contains(word), "{word}");
     }
 }
@@ -534,4 +538,165 @@ fn countdowns_tick_with_the_screen_clock() {
     let t = render_text(&d, 120, 40, &o);
     assert!(t.contains("2h 59m"), "{t}");
     assert!(t.contains("-0h 53m PASSED"), "{t}");
+}
+
+/// The SoC-over alert of the fixture (12 NEVs, 1 staged) scrolled to its 8th.
+fn subjects_state() -> UiState {
+    use yardtop::db::browse::SocReading;
+    use yardtop::figures::listing::{SubjectKey, SubjectPage, VehicleSubject};
+    let row = |i: i64, status: &str, soc: Option<f64>, at: Option<&str>, cons: &str| {
+        let vin = format!("LSJW24104PS12{i:04}");
+        VehicleSubject {
+            key: SubjectKey {
+                not_staged: status != "staged",
+                vin: vin.clone(),
+                rowid: i,
+            },
+            vin,
+            block: if status == "staged" { "S01" } else { "N01" }.into(),
+            row: Some((i % 10 + 1).to_string()),
+            slot: Some((i % 40 + 1).to_string()),
+            status: status.into(),
+            powertrain: "BEV".into(),
+            soc: SocReading {
+                pct: soc,
+                pct_unreadable: false,
+                checked_at: at.map(ts),
+                checked_at_unreadable: false,
+            },
+            hold_reason: String::new(),
+            consignment: cons.into(),
+        }
+    };
+    let rows = vec![
+        row(
+            7,
+            "parked",
+            Some(71.0),
+            Some("2026-11-26T08:55:00Z"),
+            "MG-GBBRS-01",
+        ),
+        row(
+            8,
+            "parked",
+            Some(55.0),
+            Some("2026-11-25T02:00:00Z"),
+            "MG-GBBRS-01",
+        ),
+        row(9, "hold", Some(88.5), Some("2026-11-26T01:00:00Z"), "BYD-BEZEE-7"),
+        row(10, "parked", Some(62.0), Some("2026-11-23T10:00:00Z"), ""),
+    ];
+    drilled(
+        View::Subjects {
+            kind: "soc_over_max".into(),
+            title: "NEV SoC over max".into(),
+            anchor: Anchor::First,
+            cursor: 1,
+        },
+        DetailBody::Subjects(SubjectPage {
+            kind: "soc_over_max".into(),
+            page: page(rows, true, true),
+            offset: 7,
+            total: 12,
+            staged: 1,
+        }),
+    )
+}
+
+#[test]
+fn an_alert_lists_its_subjects_with_where_they_are() {
+    let d = data();
+    let st = subjects_state();
+    let wide = screen(&st, &d, 120, 40, &opts());
+    insta::assert_snapshot!("subjects_120x40", wide);
+    // Where the list is, why the line is critical, where each vehicle is.
+    assert!(wide.contains("8-11 of 12"), "{wide}");
+    assert!(wide.contains("1 staged, listed first"), "{wide}");
+    assert!(
+        wide.contains("LSJW24104PS120009  N01       10   10 hold        88% 8 h ago    BYD-BEZEE-7"),
+        "{wide}"
+    );
+    assert!(wide.contains("5 min ago"), "{wide}");
+    let narrow = screen(&st, &d, 80, 24, &opts());
+    insta::assert_snapshot!("subjects_80x24", narrow);
+    assert!(narrow.contains("8-11 of 12"), "{narrow}");
+    let small = screen(&st, &d, 60, 16, &opts());
+    insta::assert_snapshot!("subjects_60x16", small);
+    assert!(small.contains("of 12"), "{small}");
+}
+
+#[test]
+fn a_consignment_alert_lists_its_consignments_with_the_reason() {
+    let d = data();
+    let mut st = state();
+    st.stack.push(View::Subjects {
+        kind: "cutoff_passed".into(),
+        title: "cut-off passed".into(),
+        anchor: Anchor::First,
+        cursor: 0,
+    });
+    let text = screen(&st, &d, 120, 40, &opts());
+    insta::assert_snapshot!("subjects_cutoff_passed_120x40", text);
+    assert!(text.contains("BYD-BEZEE-7"), "{text}");
+    assert!(text.contains("short 240, 20 on hold"), "{text}");
+}
+
+/// The fixture's yard with 14 more ICE blocks, holds in one of them: more blocks
+/// than the panel shows.
+fn many_blocks() -> DashData {
+    let mut d = data();
+    let template = d.figures.yard.blocks[2].clone();
+    for i in 0..14 {
+        let mut b = template.clone();
+        b.code = format!("A{i:02}");
+        b.nev = 0;
+        b.on_hold = if i == 9 { 2 } else { 0 };
+        d.figures.yard.blocks.push(b);
+    }
+    d.figures.yard.blocks.sort_by(|a, b| a.code.cmp(&b.code));
+    d
+}
+
+#[test]
+fn the_block_list_puts_what_matters_first_and_says_where_it_is() {
+    let d = many_blocks();
+    let wide = render_text(&d, 120, 40, &opts());
+    insta::assert_snapshot!("main_120x40_many_blocks", wide);
+    assert!(wide.contains("1-7 of 20"), "{wide}");
+    // NEV and quarantine blocks, then the ICE block with holds, before the rest.
+    let at = |code: &str| wide.find(&format!("\u{2502}{code} ")).unwrap_or(usize::MAX);
+    assert!(
+        at("N01") < at("N02") && at("N02") < at("Q01") && at("Q01") < at("A09"),
+        "{wide}"
+    );
+    assert!(!wide.contains("X01 "), "{wide}");
+    let mut st = state();
+    st.handle_key(Key::Tab, Some(&d));
+    let narrow = screen(&st, &d, 80, 24, &opts());
+    insta::assert_snapshot!("main_80x24_yard_many_blocks", narrow);
+    assert!(narrow.contains("of 20"), "{narrow}");
+    // Enter opens the block the cursor is on, in the panel's order.
+    st.handle_key(Key::Down, Some(&d));
+    st.handle_key(Key::Enter, Some(&d));
+    assert!(matches!(st.top(), Some(View::Block { code, .. }) if code == "N02"));
+}
+
+#[test]
+fn search_results_say_where_they_are() {
+    let mut st = search_state();
+    if let Some(Detail {
+        body: DetailBody::Search(res),
+        ..
+    }) = st.detail.as_mut()
+    {
+        let hit = res.hits[0].clone();
+        for i in 0..28 {
+            let mut h = hit.clone();
+            h.label = format!("LSJW2410{i:04}123456");
+            res.hits.push(h);
+        }
+    }
+    let text = screen(&st, &data(), 80, 24, &opts());
+    insta::assert_snapshot!("search_80x24_many", text);
+    assert!(text.contains("1-18 of 30"), "{text}");
 }

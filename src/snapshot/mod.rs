@@ -1,6 +1,7 @@
-//! `yardtop snapshot` (SPEC §5): what the dashboard shows, without a terminal UI.
-//! Every format renders the same `Figures`.
+//! `yardtop snapshot`: what the dashboard shows, without a terminal UI. Every
+//! format renders the same `Figures`; `csv` lists every subject of one alert.
 
+pub mod csv;
 pub mod group;
 pub mod json;
 pub mod prometheus;
@@ -19,7 +20,16 @@ pub fn read_figures(ctx: &Ctx) -> Result<Figures> {
 }
 
 pub fn run(ctx: &Ctx, args: &SnapshotArgs) -> Result<()> {
+    if args.format == SnapshotFormat::Csv {
+        return csv::run(ctx, args.alert.as_deref());
+    }
+    if args.alert.is_some() {
+        return Err(UserError::usage(
+            "--alert picks the alert whose subjects --format csv lists: add --format csv",
+        ));
+    }
     let text = match args.format {
+        SnapshotFormat::Csv => String::new(),
         SnapshotFormat::Json if ctx.ascii => json::to_ascii(&json::render(&read_figures(ctx)?)),
         SnapshotFormat::Json => json::render(&read_figures(ctx)?),
         SnapshotFormat::Prometheus => {

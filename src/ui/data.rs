@@ -12,6 +12,7 @@ use rusqlite::Connection;
 use crate::app::Ctx;
 use crate::config::Theme;
 use crate::db::browse::{self, ConsignmentInfo, EventRow, Page, SearchResults, VehicleDetail, VehicleRow};
+use crate::figures::listing::SubjectPage;
 use crate::figures::Figures;
 
 /// What the header says when the database lacks yardtop's indexes (SPEC §7).
@@ -154,6 +155,8 @@ pub enum DetailBody {
     Consignment(ConsignmentData),
     Vehicle(VehicleData),
     Search(SearchResults),
+    /// A page of a vehicle alert's subjects.
+    Subjects(SubjectPage),
     /// The query failed; the reason.
     Failed(String),
 }

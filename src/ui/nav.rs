@@ -1,10 +1,14 @@
 //! Moving in lists: an index in an in-memory list, a cursor and an anchor in a
-//! keyset-paged one; and what an alert's subjects are and open.
+//! keyset-paged one; and the subjects of the alerts listed from the figures
+//! (consignments, blocks, kinds of problem; vehicles are paged from the database).
 
 use rusqlite::types::Value;
 
+use super::data::{DashData, DetailBody};
 use super::keys::Action;
 use crate::db::browse::{Anchor, Page, Target};
+use crate::figures::subjects::{self, SubjectKind};
+use crate::figures::{BlockFigures, Figures, PendingConsignment};
 
 /// Moves an index in a list of `n` items.
 pub fn step_index(cur: usize, n: usize, action: Action, page: usize) -> usize {
@@ -103,13 +107,75 @@ pub fn settle<T, K>(anchor: &mut Anchor<K>, cursor: &mut usize, page: &Page<T>, 
     *cursor = (*cursor).min(page.rows.len().saturating_sub(1));
 }
 
-/// What an alert's subject opens: VINs, consignment refs or block codes.
-pub fn subject_target(kind: &str, subject: &str) -> Option<Target> {
-    match kind {
-        "consignment_at_risk" | "cutoff_passed" => Some(Target::ConsignmentRef(subject.to_string())),
-        "block_over_capacity" => Some(Target::Block(subject.to_string())),
-        "data_quality" => None,
-        _ => Some(Target::Vehicle(Value::Text(subject.to_string()))),
+/// The subjects of a consignment alert, in the panel's order (pending consignments
+/// are few and all in the figures).
+pub fn consignment_subjects<'a>(f: &'a Figures, kind: &str) -> Vec<&'a PendingConsignment> {
+    f.consignments
+        .iter()
+        .filter(|c| subjects::consignment_is(kind, c))
+        .collect()
+}
+
+/// The subjects of `block_over_capacity`, by code.
+pub fn block_subjects(f: &Figures) -> Vec<&BlockFigures> {
+    f.yard
+        .blocks
+        .iter()
+        .filter(|b| subjects::block_over_capacity(b))
+        .collect()
+}
+
+/// The kinds of unreadable values and how many rows have each.
+pub fn problem_subjects(f: &Figures) -> Vec<(&String, u64)> {
+    f.data_quality
+        .by_kind
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| (k, *n))
+        .collect()
+}
+
+/// How many subjects an alert lists from the figures in memory; None for a vehicle
+/// alert, whose subjects are paged from the database.
+pub fn memory_len(f: &Figures, kind: &str) -> Option<usize> {
+    match subjects::subject_kind(kind)? {
+        SubjectKind::Vehicle => None,
+        SubjectKind::Consignment => Some(consignment_subjects(f, kind).len()),
+        SubjectKind::Block => Some(block_subjects(f).len()),
+        SubjectKind::Problem => Some(problem_subjects(f).len()),
+    }
+}
+
+/// What the `i`th subject of an alert listed from memory opens.
+pub fn memory_target(f: &Figures, kind: &str, i: usize) -> Option<(Target, String)> {
+    match subjects::subject_kind(kind)? {
+        SubjectKind::Consignment => consignment_subjects(f, kind)
+            .get(i)
+            .map(|c| (Target::Consignment(c.id), c.reference.clone())),
+        SubjectKind::Block => block_subjects(f)
+            .get(i)
+            .map(|b| (Target::Block(b.code.clone()), b.code.clone())),
+        SubjectKind::Vehicle | SubjectKind::Problem => None,
+    }
+}
+
+/// What Enter on the `cursor`th subject of alert `kind` opens: a vehicle of the
+/// page on screen, or a consignment or block of the figures.
+pub fn subject_hit(
+    detail: Option<&DetailBody>,
+    data: Option<&DashData>,
+    kind: &str,
+    cursor: usize,
+) -> Option<(Target, String)> {
+    match (detail, data) {
+        (Some(DetailBody::Subjects(p)), _) => p
+            .page
+            .rows
+            .get(cursor)
+            .filter(|v| !v.vin.is_empty())
+            .map(|v| (Target::Vehicle(Value::Text(v.vin.clone())), v.vin.clone())),
+        (_, Some(d)) => memory_target(&d.figures, kind, cursor),
+        _ => None,
     }
 }
 

@@ -25,6 +25,7 @@ use super::data::{
 use crate::db::browse::{self, Anchor};
 use crate::db::watch::Fingerprint;
 use crate::error::{is_busy, sqlite_reason};
+use crate::figures::listing::SubjectKey;
 
 /// How often the file and `data_version` are checked.
 pub const POLL: Duration = Duration::from_millis(200);
@@ -88,6 +89,12 @@ pub enum DetailRequest {
         limit: usize,
     },
     Search(String),
+    /// A page of a vehicle alert's subjects.
+    Subjects {
+        kind: String,
+        anchor: Anchor<SubjectKey>,
+        limit: usize,
+    },
 }
 
 /// What the loop asks of the reader.
@@ -337,7 +344,7 @@ impl Reader {
             .clone()
             .filter(|(_, r)| new_detail || !matches!(r, DetailRequest::Search(_)));
         let result = load_dash_data_with(&conn, now, |tx| match &detail_req {
-            Some((seq, req)) => run_detail(tx, *seq, req).map(Some),
+            Some((seq, req)) => run_detail(tx, *seq, req, now).map(Some),
             None => Ok(None),
         });
         self.refresh_took = self.last_refresh.elapsed();
@@ -384,6 +391,7 @@ impl Reader {
         if self.detail.is_none() {
             return true;
         }
+        let now = self.now();
         let conn = match self.connect() {
             Ok(c) => c,
             Err(alive) => return alive,
@@ -393,7 +401,7 @@ impl Reader {
         };
         let result = (|| {
             let tx = conn.unchecked_transaction()?;
-            let d = run_detail(&tx, *seq, req)?;
+            let d = run_detail(&tx, *seq, req, now)?;
             tx.commit()?;
             Ok::<_, rusqlite::Error>(d)
         })();
@@ -425,6 +433,11 @@ impl Reader {
             (DetailRequest::Vehicle { anchor, .. }, DetailBody::Vehicle(v)) => {
                 if let Some(first) = v.events.rows.first() {
                     *anchor = Anchor::From(first.id);
+                }
+            }
+            (DetailRequest::Subjects { anchor, .. }, DetailBody::Subjects(p)) => {
+                if let Some(first) = p.page.rows.first() {
+                    *anchor = Anchor::From(first.key.clone());
                 }
             }
             (r @ DetailRequest::ConsignmentRef { .. }, DetailBody::Consignment(c)) => {
@@ -472,8 +485,13 @@ fn short_reason(message: &str, path: &Path) -> String {
         .replace(&format!("{p} "), "")
 }
 
-/// Runs one drill-down query.
-pub fn run_detail(conn: &Connection, seq: u64, req: &DetailRequest) -> rusqlite::Result<Detail> {
+/// Runs one drill-down query as of `now` (an alert's subjects are those of now).
+pub fn run_detail(
+    conn: &Connection,
+    seq: u64,
+    req: &DetailRequest,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<Detail> {
     let body = match req {
         DetailRequest::Block(code) => {
             let (vehicles, truncated) = browse::block_vehicles(conn, code)?;
@@ -509,6 +527,9 @@ pub fn run_detail(conn: &Connection, seq: u64, req: &DetailRequest) -> rusqlite:
             })
         }
         DetailRequest::Search(q) => DetailBody::Search(browse::search(conn, q)?),
+        DetailRequest::Subjects { kind, anchor, limit } => DetailBody::Subjects(
+            crate::figures::listing::vehicle_page(conn, kind, anchor, *limit, now)?,
+        ),
     };
     Ok(Detail { seq, body })
 }

@@ -7,10 +7,12 @@ use rusqlite::types::Value;
 
 use super::data::{DashData, Detail, DetailBody};
 use super::keys::{Action, Key, KeyTable};
-pub use super::nav::{alert_label, subject_target};
-use super::nav::{list_move, settle, step_index};
+pub use super::nav::alert_label;
+use super::nav::{list_move, memory_len, settle, step_index, subject_hit};
 use super::reader::{DetailRequest, Request};
 use crate::db::browse::{Anchor, Page, SearchHit, Target};
+use crate::figures::listing::SubjectKey;
+use crate::figures::subjects::SubjectKind;
 
 /// The panels of the main screen, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,18 +69,15 @@ pub enum View {
     },
     /// Search results.
     Search { query: String, selected: usize },
-    /// An alert's subjects.
+    /// Every subject of an alert: vehicles a page at a time from the database
+    /// (`anchor`, `cursor` on the page), the others from the figures (`cursor` is
+    /// the index in the whole list).
     Subjects {
+        kind: String,
         title: String,
-        items: Vec<Subject>,
-        selected: usize,
+        anchor: Anchor<SubjectKey>,
+        cursor: usize,
     },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Subject {
-    pub label: String,
-    pub target: Option<Target>,
 }
 
 /// What the loop must do after a key.
@@ -149,7 +148,13 @@ impl UiState {
         };
         match panel {
             Panel::Exports => Vec::new(),
-            Panel::Yard => d.figures.yard.blocks.iter().map(|b| b.code.clone()).collect(),
+            Panel::Yard => {
+                let blocks = &d.figures.yard.blocks;
+                super::render::yard::block_order(blocks)
+                    .into_iter()
+                    .map(|i| blocks[i].code.clone())
+                    .collect()
+            }
             Panel::Consignments => d.figures.consignments.iter().map(|c| c.id.to_string()).collect(),
             Panel::Alerts => super::render::alerts::sorted(&d.figures.alerts)
                 .iter()
@@ -275,6 +280,9 @@ impl UiState {
             (Some(View::Vehicle { anchor, cursor, .. }), DetailBody::Vehicle(v)) => {
                 settle(anchor, cursor, &v.events, |e| e.id);
             }
+            (Some(View::Subjects { anchor, cursor, .. }), DetailBody::Subjects(p)) => {
+                settle(anchor, cursor, &p.page, |v| v.key.clone());
+            }
             (Some(View::Search { .. }), DetailBody::Search(r)) if r.hits.len() == 1 => {
                 // A unique match (a VIN suffix as tally clerks type it): open it.
                 let hit: SearchHit = r.hits[0].clone();
@@ -328,7 +336,13 @@ impl UiState {
                 limit,
             }),
             View::Search { query, .. } => Some(DetailRequest::Search(query.clone())),
-            View::Subjects { .. } => None,
+            View::Subjects { kind, anchor, .. } => (crate::figures::subjects::subject_kind(kind)
+                == Some(SubjectKind::Vehicle))
+            .then(|| DetailRequest::Subjects {
+                kind: kind.clone(),
+                anchor: anchor.clone(),
+                limit,
+            }),
         }
     }
 
@@ -445,13 +459,12 @@ impl UiState {
                     None => Vec::new(),
                 }
             }
-            Some(View::Subjects { items, selected, .. }) => match items.get(selected) {
-                Some(Subject {
-                    target: Some(t),
-                    label,
-                }) => self.open_target(&t.clone(), &label.clone(), data),
-                _ => Vec::new(),
-            },
+            Some(View::Subjects { kind, cursor, .. }) => {
+                match subject_hit(self.current_detail(), data, &kind, cursor) {
+                    Some((t, label)) => self.open_target(&t, &label, data),
+                    None => Vec::new(),
+                }
+            }
         }
     }
 
@@ -464,7 +477,10 @@ impl UiState {
         };
         match self.focus {
             Panel::Exports => Vec::new(),
-            Panel::Yard => match d.figures.yard.blocks.get(i) {
+            Panel::Yard => match super::render::yard::block_order(&d.figures.yard.blocks)
+                .get(i)
+                .and_then(|&j| d.figures.yard.blocks.get(j))
+            {
                 Some(b) => self.open_target(&Target::Block(b.code.clone()), &b.code.clone(), data),
                 None => Vec::new(),
             },
@@ -473,22 +489,13 @@ impl UiState {
                 None => Vec::new(),
             },
             Panel::Alerts => match super::render::alerts::sorted(&d.figures.alerts).get(i).copied() {
-                Some(a) if !a.subjects.is_empty() => {
-                    let items = a
-                        .subjects
-                        .iter()
-                        .map(|s| Subject {
-                            label: s.clone(),
-                            target: subject_target(&a.kind, s),
-                        })
-                        .collect();
-                    self.push(View::Subjects {
-                        title: alert_label(&a.kind),
-                        items,
-                        selected: 0,
-                    })
-                }
-                _ => Vec::new(),
+                Some(a) => self.push(View::Subjects {
+                    kind: a.kind.clone(),
+                    title: alert_label(&a.kind),
+                    anchor: Anchor::First,
+                    cursor: 0,
+                }),
+                None => Vec::new(),
             },
             Panel::Activity => match d.events.get(i) {
                 Some(e) if !e.vin.is_empty() => {
@@ -554,10 +561,25 @@ impl UiState {
                 *selected = step_index(*selected, n, action, rows);
                 Vec::new()
             }
-            Some(View::Subjects { items, selected, .. }) => {
-                *selected = step_index(*selected, items.len(), action, rows);
-                Vec::new()
-            }
+            Some(View::Subjects {
+                kind, anchor, cursor, ..
+            }) => match data.and_then(|d| memory_len(&d.figures, kind)) {
+                Some(n) => {
+                    *cursor = step_index(*cursor, n, action, rows);
+                    Vec::new()
+                }
+                None => {
+                    let page = match &detail {
+                        Some(DetailBody::Subjects(p)) => p.page.clone(),
+                        _ => Page::default(),
+                    };
+                    if list_move(anchor, cursor, &page, |v| v.key.clone(), action, rows) {
+                        self.rerequest()
+                    } else {
+                        Vec::new()
+                    }
+                }
+            },
         }
     }
 

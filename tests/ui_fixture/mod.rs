@@ -201,6 +201,7 @@ pub fn figures() -> Figures {
                 count: 12,
                 subjects: vec!["LSJW24104PS123456".into(), "LGXCE4CB0N0000017".into()],
                 message: "12 NEVs over the SoC limit, 1 of them staged".into(),
+                staged: 1,
             },
             Alert {
                 kind: "cutoff_passed".into(),
@@ -208,6 +209,7 @@ pub fn figures() -> Figures {
                 count: 1,
                 subjects: vec!["BYD-BEZEE-7".into()],
                 message: "cut-off passed".into(),
+                staged: 0,
             },
             Alert {
                 kind: "consignment_at_risk".into(),
@@ -215,6 +217,7 @@ pub fn figures() -> Figures {
                 count: 1,
                 subjects: vec!["MG-GBBRS-01".into()],
                 message: "at risk".into(),
+                staged: 0,
             },
             Alert {
                 kind: "long_dwell".into(),
@@ -222,6 +225,7 @@ pub fn figures() -> Figures {
                 count: 17,
                 subjects: vec!["LFV3A23C5N3012345".into()],
                 message: "long dwell".into(),
+                staged: 0,
             },
             Alert {
                 kind: "block_over_capacity".into(),
@@ -229,6 +233,7 @@ pub fn figures() -> Figures {
                 count: 1,
                 subjects: vec!["N02".into()],
                 message: "N02 over capacity".into(),
+                staged: 0,
             },
         ],
         data_quality: DataQuality {
@@ -440,5 +445,6 @@ pub fn page<T>(rows: Vec<T>, more_before: bool, more_after: bool) -> Page<T> {
         rows,
         more_before,
         more_after,
+        position: None,
     }
 }

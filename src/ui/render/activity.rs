@@ -14,26 +14,31 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::widgets::{draw_lines, full_width, panel, s};
+use super::widgets::{draw_lines, full_width, panel, position, s};
 use super::R;
 use crate::ui::state::Panel;
 use crate::ui::text::{self, fit, fit_right};
 
 pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     let focused = r.focused(Panel::Activity);
-    let inner = panel(r, area, buf, Panel::Activity.title(), focused, None);
     let Some(d) = r.data else {
+        let inner = panel(r, area, buf, Panel::Activity.title(), focused, None);
         draw_lines(inner, buf, &[Line::from(s("reading the database...", r.p.dim))]);
         return;
     };
-    let w = inner.width as usize;
-    let el = r.g.ellipsis;
-    let rows = inner.height as usize;
+    let rows = ratatui::widgets::Block::bordered().inner(area).height as usize;
     let sel = r.st.selected_index(Panel::Activity, r.data);
     let offset = match sel {
         Some(i) if rows > 0 && i >= rows => i + 1 - rows,
         _ => 0,
     };
+    // The feed holds the newest events only: its position is among those.
+    let n = d.events.len();
+    let at =
+        position(offset as u64, n.saturating_sub(offset).min(rows), n as u64).map(|p| format!("{p} newest"));
+    let inner = panel(r, area, buf, Panel::Activity.title(), focused, at);
+    let w = inner.width as usize;
+    let el = r.g.ellipsis;
     let today = r.o.now.with_timezone(&r.tz).date_naive();
     let (vin_w, kind_w) = (18usize, 10usize);
     let mut lines: Vec<Line> = Vec::new();

@@ -1,9 +1,9 @@
-//! Panel 5, Alerts: the safety and schedule problems of SPEC §3, one line per
-//! kind, most severe first; Enter lists an alert's subjects.
+//! Panel 5, Alerts: the safety and schedule problems (docs/alerts.md), one line per
+//! kind, most severe first; Enter lists every subject of an alert, with where it is.
 //!
 //! ```text
 //! ┌ Alerts ────────────────────────────────────────────────┐
-//! │ CRIT NEV SoC over max            12  LSJW2410..., L... │
+//! │ CRIT NEV SoC over max            12  3 staged · LSJW2… │
 //! │ CRIT cut-off passed               1  BYD-BEZEE-7       │
 //! │ WARN consignment at risk          2  MG-GBBRS-01, ...  │
 //! │ INFO long dwell                  17  LFV3A23C...       │
@@ -15,7 +15,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::widgets::{draw_lines, full_width, panel, s, severity};
+use super::widgets::{draw_lines, full_width, join_notes, panel, position, s, severity};
 use super::R;
 use crate::figures::Alert;
 use crate::ui::state::{alert_label, Panel};
@@ -41,15 +41,21 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
         .filter(|a| a.severity == crate::figures::Severity::Critical)
         .count();
     let right = (crit > 0).then(|| format!("{crit} critical"));
-    let inner = panel(r, area, buf, Panel::Alerts.title(), focused, right);
-    let w = inner.width as usize;
-    let el = r.g.ellipsis;
-    let rows = inner.height as usize;
+    let rows = ratatui::widgets::Block::bordered().inner(area).height as usize;
     let sel = r.st.selected_index(Panel::Alerts, r.data);
     let offset = match sel {
         Some(i) if rows > 0 && i >= rows => i + 1 - rows,
         _ => 0,
     };
+    let shown = alerts.len().saturating_sub(offset).min(rows);
+    let right = join_notes(
+        right,
+        position(offset as u64, shown, alerts.len() as u64),
+        r.g.sep,
+    );
+    let inner = panel(r, area, buf, Panel::Alerts.title(), focused, right);
+    let w = inner.width as usize;
+    let el = r.g.ellipsis;
     let mut lines: Vec<Line> = Vec::new();
     if alerts.is_empty() {
         lines.push(Line::from(s("no alerts", r.p.ok)));
@@ -67,12 +73,16 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
             ),
         ];
         let room = w.saturating_sub(5 + label_w + count_w + 1);
-        let subjects = a
+        let mut subjects = a
             .subjects
             .iter()
             .map(|x| text::db(x))
             .collect::<Vec<_>>()
             .join(", ");
+        if a.staged > 0 {
+            // Why an SoC-over line is critical: these are about to be loaded.
+            subjects = format!("{} staged{}{subjects}", text::thousands(a.staged), r.g.sep);
+        }
         spans.push(s(fit(&subjects, room, el), r.p.dim));
         let line = Line::from(spans);
         lines.push(if focused && sel == Some(i) {

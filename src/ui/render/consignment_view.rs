@@ -17,7 +17,7 @@ use ratatui::text::{Line, Span};
 
 use super::consignments::{countdown_span, risk_span};
 use super::layout::CONSIGNMENT_INFO_ROWS;
-use super::widgets::{draw_lines, full_width, panel, s};
+use super::widgets::{draw_lines, full_width, panel, position, s};
 use super::R;
 use crate::db::browse::{Page, VehicleRow};
 use crate::ui::data::DetailBody;
@@ -147,7 +147,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
                 ),
                 r.p.text,
             )];
-            spans.push(risk_span(r, c, f));
+            spans.push(risk_span(r, c, f, false));
             lines.push(Line::from(spans));
         }
         None => lines.push(Line::from(s(
@@ -161,7 +161,11 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     let rows = (inner.height as usize).saturating_sub(CONSIGNMENT_INFO_ROWS as usize + 1);
     lines.extend(vehicle_table(r, inner.width, &data.page, *cursor, rows));
     draw_lines(inner, buf, &lines);
-    more_marks(r, area, buf, data.page.more_before, data.page.more_after);
+    let at = data
+        .page
+        .position
+        .and_then(|(offset, total)| position(offset, data.page.rows.len().min(rows), total));
+    more_marks_at(r, area, buf, data.page.more_before, data.page.more_after, at);
 }
 
 /// The vehicle table: a header and the page's rows (cursor row reversed).
@@ -229,6 +233,11 @@ pub fn vehicle_table(
 
 /// "▲ more above" / "▼ more below" on the bottom border.
 pub fn more_marks(r: &R, area: Rect, buf: &mut Buffer, before: bool, after: bool) {
+    more_marks_at(r, area, buf, before, after, None)
+}
+
+/// The same, followed by where the list is (`8-20 of 133`) when it is known.
+pub fn more_marks_at(r: &R, area: Rect, buf: &mut Buffer, before: bool, after: bool, at: Option<String>) {
     let mut parts = Vec::new();
     if before {
         parts.push(format!("{} more above", r.g.more_up));
@@ -236,6 +245,7 @@ pub fn more_marks(r: &R, area: Rect, buf: &mut Buffer, before: bool, after: bool
     if after {
         parts.push(format!("{} more below", r.g.more_down));
     }
+    parts.extend(at);
     if parts.is_empty() || area.height < 2 {
         return;
     }

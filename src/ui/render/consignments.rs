@@ -45,12 +45,22 @@ pub fn countdown_span(r: &R, c: &PendingConsignment, f: &Figures) -> Span<'stati
     }
 }
 
-/// The risk marker: "CUT-OFF PASSED" (critical), "! AT RISK" (warning) or nothing.
-pub fn risk_span(r: &R, c: &PendingConsignment, f: &Figures) -> Span<'static> {
+/// The risk marker and why: "CUT-OFF PASSED: 2 on hold" (critical), "AT RISK:
+/// short 37" (warning) or nothing. The marker is a word, not only a colour; the
+/// reason says whether vehicles are missing or held (a consignment fully delivered
+/// with one vehicle on hold is at risk for that vehicle alone). `short` drops the
+/// "CUT-OFF" of the passed marker where the countdown beside it already says
+/// PASSED (the panel's table).
+pub fn risk_span(r: &R, c: &PendingConsignment, f: &Figures, short: bool) -> Span<'static> {
     let passed = c.cutoff_passed || countdown_secs(c, f, r.o.now).is_some_and(|x| x < 0);
+    let why = crate::figures::subjects::risk_reason(c);
+    let with = |marker: &str| match why.is_empty() {
+        true => marker.to_string(),
+        false => format!("{marker}: {why}"),
+    };
     match (c.at_risk, passed) {
-        (true, true) => s("CUT-OFF PASSED", r.p.crit),
-        (true, false) => s("! AT RISK", r.p.warn),
+        (true, true) => s(with(if short { "PASSED" } else { "CUT-OFF PASSED" }), r.p.crit),
+        (true, false) => s(with("AT RISK"), r.p.warn),
         _ => s("", r.p.text),
     }
 }
@@ -66,6 +76,7 @@ struct Cols {
     num: usize,
     uph: usize,
     risk: usize,
+    short_risk: bool,
 }
 
 /// Column widths (each includes its trailing space) for this width and list: the
@@ -86,9 +97,16 @@ fn columns(r: &R, w: usize, f: &Figures) -> Cols {
         .unwrap_or(10)
         .clamp(10, 18)
         + 1;
-    let risk = if list.iter().any(|c| c.at_risk) { 15 } else { 5 };
+    let risk = |short: bool, most: usize| {
+        list.iter()
+            .map(|c| text::width(&risk_span(r, c, f, short).content) + 1)
+            .max()
+            .unwrap_or(5)
+            .clamp(5, most)
+    };
     let dest = 6;
     if w >= 110 {
+        let risk = risk(true, 30);
         let (num, uph) = (7, 5);
         let fixed = reference + dest + cutoff + 4 * num + uph + risk;
         let flex = w.saturating_sub(fixed);
@@ -103,8 +121,10 @@ fn columns(r: &R, w: usize, f: &Figures) -> Cols {
             num,
             uph,
             risk,
+            short_risk: true,
         }
     } else {
+        let risk = risk(true, 22);
         let num = 12;
         let fixed = reference + dest + cutoff + num + risk;
         let flex = w.saturating_sub(fixed);
@@ -119,6 +139,7 @@ fn columns(r: &R, w: usize, f: &Figures) -> Cols {
             num,
             uph: 0,
             risk,
+            short_risk: true,
         }
     }
 }
@@ -193,7 +214,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
             let lp = format!("{}/{}", text::thousands(cn.loaded), text::thousands(cn.planned));
             spans.push(s(fit_right(&lp, c.num - 1, el) + " ", r.p.text));
         }
-        let risk = risk_span(r, cn, f);
+        let risk = risk_span(r, cn, f, c.short_risk);
         spans.push(s(fit(&risk.content, c.risk, el), risk.style));
         let line = Line::from(spans);
         lines.push(if focused && sel == Some(i) {

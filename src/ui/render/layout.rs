@@ -114,6 +114,8 @@ pub enum ListKind {
     Consignment,
     Vehicle,
     Picker,
+    /// An alert's subjects: a summary line and column heads above the rows.
+    Subjects,
 }
 
 impl ListKind {
@@ -122,7 +124,8 @@ impl ListKind {
             View::Block { .. } => ListKind::Block,
             View::Consignment { .. } => ListKind::Consignment,
             View::Vehicle { .. } => ListKind::Vehicle,
-            View::Search { .. } | View::Subjects { .. } => ListKind::Picker,
+            View::Search { .. } => ListKind::Picker,
+            View::Subjects { .. } => ListKind::Subjects,
         }
     }
 }
@@ -137,6 +140,7 @@ pub fn list_rows(kind: Option<ListKind>, size: (u16, u16)) -> usize {
         Some(ListKind::Consignment) => inner.saturating_sub(CONSIGNMENT_INFO_ROWS + 1),
         Some(ListKind::Vehicle) => inner.saturating_sub(VEHICLE_FIELD_ROWS + 1),
         Some(ListKind::Picker) => inner.saturating_sub(1),
+        Some(ListKind::Subjects) => inner.saturating_sub(2),
     };
     (rows as usize).max(1)
 }

@@ -108,6 +108,32 @@ pub fn gauge(r: &R, width: usize, c: &PendingConsignment) -> Vec<Span<'static>> 
     ]
 }
 
+/// Where a list is when it does not show all its rows: `8-20 of 133` (the first
+/// row shown is `offset + 1`); None when everything is on screen.
+pub fn position(offset: u64, shown: usize, total: u64) -> Option<String> {
+    let shown = shown as u64;
+    if shown >= total && offset == 0 {
+        return None;
+    }
+    if shown == 0 {
+        return Some(format!("0 of {}", text::thousands(total)));
+    }
+    Some(format!(
+        "{}-{} of {}",
+        text::thousands(offset + 1),
+        text::thousands(offset + shown),
+        text::thousands(total)
+    ))
+}
+
+/// Two notes for a panel's top-right corner, either of which may be absent.
+pub fn join_notes(a: Option<String>, b: Option<String>, sep: &str) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(format!("{a}{sep}{b}")),
+        (a, b) => a.or(b),
+    }
+}
+
 /// "CRIT" / "WARN" / "INFO" in the severity's style.
 pub fn severity(r: &R, sev: Severity) -> Span<'static> {
     match sev {

@@ -16,18 +16,45 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::widgets::{bar, count, draw_lines, full_width, panel, s, wrap_items};
+use super::widgets::{bar, count, draw_lines, full_width, panel, position, s, wrap_items};
 use super::R;
+use crate::figures::BlockFigures;
 use crate::ui::state::Panel;
 use crate::ui::text::{self, fit, fit_right};
 
+/// How much a block matters to a supervisor of NEVs (lower first): NEV and
+/// quarantine zones, then any other block with an NEV over the SoC limit or a
+/// vehicle on hold, then the rest.
+fn tier(b: &BlockFigures) -> u8 {
+    if matches!(b.zone.as_str(), "nev" | "quarantine") {
+        0
+    } else if b.nev_soc_over_max > 0 || b.on_hold > 0 {
+        1
+    } else {
+        2
+    }
+}
+
+/// The blocks in the order the panel lists them: by `tier`, then by code (stable
+/// from one refresh to the next).
+pub fn block_order(blocks: &[BlockFigures]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..blocks.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&blocks[a], &blocks[b]);
+        tier(x).cmp(&tier(y)).then_with(|| x.code.cmp(&y.code))
+    });
+    order
+}
+
 pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     let focused = r.focused(Panel::Yard);
-    let inner = panel(r, area, buf, Panel::Yard.title(), focused, None);
     let Some(d) = r.data else {
+        let inner = panel(r, area, buf, Panel::Yard.title(), focused, None);
         draw_lines(inner, buf, &[Line::from(s("reading the database...", r.p.dim))]);
         return;
     };
+    // The frame is drawn once the table knows how many blocks it shows.
+    let inner = ratatui::widgets::Block::bordered().inner(area);
     let y = &d.figures.yard;
     let rules = &d.figures.rules;
     let mut lines: Vec<Line> = Vec::new();
@@ -102,11 +129,15 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
         Some(i) if rows > 0 && i >= rows => i + 1 - rows,
         _ => 0,
     };
-    let range = if n > rows {
-        format!(" {}-{}/{}", offset + 1, (offset + rows).min(n), n)
-    } else {
-        String::new()
-    };
+    let shown = n.saturating_sub(offset).min(rows);
+    panel(
+        r,
+        area,
+        buf,
+        Panel::Yard.title(),
+        focused,
+        position(offset as u64, shown, n as u64),
+    );
     let head = format!(
         "{}{}{} {}{}",
         fit("Block", code_w, el),
@@ -115,15 +146,18 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
         fit_right("occ/cap", occ_w, el),
         fit_right("NEV", nev_w, el),
     );
-    let head_w = text::width(&head);
-    lines.push(Line::from(vec![
-        s(head, r.p.dim),
-        s(fit_right(&range, w.saturating_sub(head_w), el), r.p.dim),
-    ]));
+    lines.push(Line::from(s(head, r.p.dim)));
     if n == 0 {
         lines.push(Line::from(s("no blocks in yard_blocks", r.p.dim)));
     }
-    for (i, b) in y.blocks.iter().enumerate().skip(offset).take(rows) {
+    let order = block_order(&y.blocks);
+    for (i, b) in order
+        .iter()
+        .map(|&j| &y.blocks[j])
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+    {
         let over = b.occupied > b.capacity;
         let occ = format!("{}/{}", text::thousands(b.occupied), text::thousands(b.capacity));
         let mut spans: Vec<Span> = vec![

@@ -242,14 +242,17 @@ pub fn consignment_vehicles(
         key: "vin",
         ascending: true,
     };
-    q.page(
+    let mut page = q.page(
         conn,
         &consignment_id,
         anchor,
         limit,
         &|v: &VehicleRow| v.key.clone(),
         &vehicle_row,
-    )
+    )?;
+    let first = page.rows.first().map(|v| v.key.clone());
+    page.position = Some(q.position(conn, &consignment_id, first.as_ref().map(|k| k as &dyn ToSql))?);
+    Ok(page)
 }
 
 /// A consignment as its drill-down header shows it.
@@ -470,9 +473,11 @@ mod tests {
         let first = consignment_vehicles(&conn, 1, &Anchor::First, 10).unwrap();
         assert_eq!(vins(&first)[0], "000000");
         assert!(!first.more_before && first.more_after);
+        assert_eq!(first.position, Some((0, 25)));
         let last_key = first.rows[9].key.clone();
         let next = consignment_vehicles(&conn, 1, &Anchor::After(last_key), 10).unwrap();
         assert_eq!(vins(&next)[0], "000010");
+        assert_eq!(next.position, Some((10, 25)));
         assert!(next.more_before && next.more_after);
         let back =
             consignment_vehicles(&conn, 1, &Anchor::BackFrom(next.rows[0].key.clone(), 3), 10).unwrap();

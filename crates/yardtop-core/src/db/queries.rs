@@ -16,7 +16,7 @@ pub const EXPORTS_ALL: &str = "SELECT yt_ts(loaded_at), powertrain, consignment_
          WHERE +status IN ('loaded', 'departed') AND loaded_at IS NOT NULL";
 
 pub const YARD_VEHICLES: &str =
-    "SELECT vin, powertrain, status, hold_reason, soc_pct, soc_checked_at, block, gate_in_at
+    "SELECT vin, powertrain, status, hold_reason, soc_pct, soc_checked_at, block, gate_in_at, rowid
          FROM vehicles WHERE status IN ('gated_in', 'parked', 'hold', 'staged')";
 
 pub const BLOCKS: &str = "SELECT code, zone, rows, slots_per_row FROM yard_blocks ORDER BY code";
@@ -97,6 +97,8 @@ pub struct YardVehicle<'r> {
     pub gate_in_ms: Result<Option<i64>, ()>,
     /// A text column holds bytes that are not UTF-8.
     pub bad_utf8: bool,
+    /// The row, to find it again whatever its VIN holds (an alert's drill-down).
+    pub rowid: i64,
 }
 
 /// The text of a column, borrowed, when it is valid UTF-8 TEXT.
@@ -136,6 +138,7 @@ pub fn yard_vehicles(conn: &Connection, mut f: impl FnMut(YardVehicle<'_>)) -> r
             block: str_ref(row, 6),
             gate_in_ms: ms(row, 7),
             bad_utf8: [0, 1, 2, 3, 6].iter().any(|&i| value::invalid_utf8(row, i)),
+            rowid: row.get::<_, i64>(8).unwrap_or(0),
         });
     }
     Ok(())

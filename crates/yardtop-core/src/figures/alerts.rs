@@ -1,10 +1,12 @@
-//! Alerts (SPEC §3): the safety and schedule problems, by kind and severity, most
-//! severe first. A kind with nothing to report is absent.
+//! Alerts: the safety and schedule problems, by kind and severity, most severe
+//! first (docs/alerts.md). A kind with nothing to report is absent. Who belongs to
+//! which alert is decided in `subjects`, nowhere else.
 
 use crate::db::settings::Settings;
 use crate::figures::model::{Alert, DataQuality, PendingConsignment, Severity};
 use crate::figures::yard::YardPass;
 
+use crate::figures::subjects::consignment_is;
 pub use crate::figures::subjects::MAX_SUBJECTS;
 
 fn fmt_pct(p: f64) -> String {
@@ -40,6 +42,7 @@ pub fn alerts(
                 count,
                 subjects,
                 message,
+                staged: 0,
             });
         }
     };
@@ -132,7 +135,7 @@ pub fn alerts(
     );
     let ahead: Vec<String> = pending
         .iter()
-        .filter(|c| c.at_risk && !c.cutoff_passed)
+        .filter(|c| consignment_is("consignment_at_risk", c))
         .map(|c| c.reference.clone())
         .collect();
     let n = ahead.len() as u64;
@@ -149,7 +152,7 @@ pub fn alerts(
     );
     let passed: Vec<String> = pending
         .iter()
-        .filter(|c| c.at_risk && c.cutoff_passed)
+        .filter(|c| consignment_is("cutoff_passed", c))
         .map(|c| c.reference.clone())
         .collect();
     let n = passed.len() as u64;
@@ -189,6 +192,9 @@ pub fn alerts(
             plural(dq.problems, "row", "rows")
         ),
     );
+    if let Some(a) = out.iter_mut().find(|a| a.kind == "soc_over_max") {
+        a.staged = staged_over;
+    }
     // Stable: kinds keep the order above within a severity.
     out.sort_by_key(|a| a.severity);
     out

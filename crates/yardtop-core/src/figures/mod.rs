@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod consignments;
 pub mod exports;
 pub mod exports_fast;
+pub mod listing;
 pub mod model;
 pub mod quality;
 pub mod subjects;

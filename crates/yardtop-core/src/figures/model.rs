@@ -189,6 +189,10 @@ pub struct Alert {
     /// Up to 20 VINs, refs or block codes.
     pub subjects: Vec<String>,
     pub message: String,
+    /// Of its subjects, how many are staged: what makes `soc_over_max` critical.
+    /// The screen shows it beside the count; the JSON says it in `message`.
+    #[serde(skip)]
+    pub staged: u64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]

@@ -8,8 +8,8 @@ use rusqlite::Connection;
 use crate::db::queries::{self, YardVehicle};
 use crate::db::settings::Settings;
 use crate::figures::model::{BlockFigures, Holds, SocBands, Yard};
-use crate::figures::subjects::Subjects;
-use crate::model::{soc_band, HoldReason, SocBand, VehicleStatus};
+use crate::figures::subjects::{self, Subjects};
+use crate::model::{HoldReason, SocBand, VehicleStatus};
 
 /// The yard's figures and the subjects its alerts name.
 pub struct YardPass {
@@ -54,7 +54,6 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
         .map(|(i, b)| (b.code.clone(), i))
         .collect();
 
-    let dwell_ms = rules.long_dwell_days * 86_400_000.0;
     let mut p = YardPass {
         yard: Yard {
             in_yard: 0,
@@ -85,90 +84,69 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
         if v.vin.is_empty() {
             v.vin = std::borrow::Cow::Borrowed("(no VIN)");
         }
+        let block = v.block.and_then(|c| index.get(c)).copied();
+        let m = subjects::classify(&v, block.map(|i| blocks[i].zone.as_str()), rules, now_ms);
         let y = &mut p.yard;
-        let nev = v.powertrain.is_some_and(|pt| pt.is_nev());
+        let nev = m.band.is_some();
         y.in_yard += 1;
         y.in_yard_nev += nev as u64;
-        let block = v.block.and_then(|c| index.get(c)).copied();
         if let Some(i) = block {
             let b = &mut blocks[i];
             b.occupied += 1;
             b.nev += nev as u64;
             b.on_hold += (v.status == VehicleStatus::Hold) as u64;
-            if nev && b.zone == "ice" {
-                y.nev_outside_nev_zone += 1;
-                p.outside_nev_zone.offer_str(&v.vin);
-            }
+        }
+        if m.outside_nev_zone {
+            y.nev_outside_nev_zone += 1;
+            p.outside_nev_zone.offer_str(&v.vin);
         }
         if v.status == VehicleStatus::Hold {
             match v.hold_reason {
                 Some(HoldReason::Customs) => y.holds.customs += 1,
-                Some(HoldReason::Damage) => {
-                    y.holds.damage += 1;
-                    p.damage_holds.offer_str(&v.vin);
-                }
-                Some(HoldReason::Battery) => {
-                    y.holds.battery += 1;
-                    p.battery_holds.offer_str(&v.vin);
-                }
+                Some(HoldReason::Damage) => y.holds.damage += 1,
+                Some(HoldReason::Battery) => y.holds.battery += 1,
                 Some(HoldReason::Documents) => y.holds.documents += 1,
                 Some(HoldReason::Other) => y.holds.other += 1,
                 None => {}
             }
         }
-        if let Ok(Some(gate_in)) = v.gate_in_ms {
-            if (now_ms - gate_in) as f64 > dwell_ms {
-                y.long_dwell += 1;
-                p.long_dwell.offer_str(&v.vin);
-            }
+        if m.damage_hold {
+            p.damage_holds.offer_str(&v.vin);
         }
-        if nev {
-            // An unreadable value is left out of the bands (it is a data-quality
-            // problem); a missing or stale reading is unchecked, never over or under.
-            match (v.soc_pct, v.soc_checked_ms) {
-                (Err(()), _) | (_, Err(())) => {}
-                (Ok(pct), Ok(at)) => {
-                    let band = soc_band(
-                        pct,
-                        at.map(|at| now_ms - at),
-                        rules.soc_max_pct,
-                        rules.soc_min_pct,
-                        rules.soc_check_max_age_h,
-                    );
-                    match band {
-                        SocBand::OverMax => {
-                            y.soc.over_max += 1;
-                            let staged = v.status == VehicleStatus::Staged;
-                            p.over_max_staged += staged as u64;
-                            let key = (!staged, v.vin.as_ref());
-                            p.over_max.offer(
-                                |last| {
-                                    last.is_none_or(|(l_not_staged, l_vin)| {
-                                        key < (*l_not_staged, l_vin.as_str())
-                                    })
-                                },
-                                || (key.0, key.1.to_string()),
-                            );
-                            if let Some(i) = block {
-                                blocks[i].nev_soc_over_max += 1;
-                            }
-                        }
-                        SocBand::UnderMin => {
-                            y.soc.under_min += 1;
-                            p.under_min.offer_str(&v.vin);
-                        }
-                        SocBand::InBand => y.soc.in_band += 1,
-                        SocBand::Unchecked => {
-                            y.soc.unchecked += 1;
-                            p.unchecked.offer_str(&v.vin);
-                        }
-                    }
+        if m.battery_hold {
+            p.battery_holds.offer_str(&v.vin);
+        }
+        if m.long_dwell {
+            y.long_dwell += 1;
+            p.long_dwell.offer_str(&v.vin);
+        }
+        match m.band {
+            None => {}
+            Some(SocBand::OverMax) => {
+                y.soc.over_max += 1;
+                p.over_max_staged += m.staged as u64;
+                let key = (!m.staged, v.vin.as_ref());
+                p.over_max.offer(
+                    |last| last.is_none_or(|(l_not_staged, l_vin)| key < (*l_not_staged, l_vin.as_str())),
+                    || (key.0, key.1.to_string()),
+                );
+                if let Some(i) = block {
+                    blocks[i].nev_soc_over_max += 1;
                 }
+            }
+            Some(SocBand::UnderMin) => {
+                y.soc.under_min += 1;
+                p.under_min.offer_str(&v.vin);
+            }
+            Some(SocBand::InBand) => y.soc.in_band += 1,
+            Some(SocBand::Unchecked) => {
+                y.soc.unchecked += 1;
+                p.unchecked.offer_str(&v.vin);
             }
         }
     })?;
 
-    for b in blocks.iter().filter(|b| b.occupied > b.capacity) {
+    for b in blocks.iter().filter(|b| subjects::block_over_capacity(b)) {
         p.over_capacity.offer_str(&b.code);
     }
     p.yard.blocks = blocks;

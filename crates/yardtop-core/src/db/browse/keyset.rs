@@ -28,6 +28,9 @@ pub struct Page<T> {
     pub more_before: bool,
     /// Are there rows after the last one shown?
     pub more_after: bool,
+    /// Rows before the first one shown and rows in the whole list, where the list
+    /// counts them (a list that says where it is: `8-20 of 133`).
+    pub position: Option<(u64, u64)>,
 }
 
 impl<T> Default for Page<T> {
@@ -36,6 +39,7 @@ impl<T> Default for Page<T> {
             rows: Vec::new(),
             more_before: false,
             more_after: false,
+            position: None,
         }
     }
 }
@@ -87,6 +91,31 @@ impl Keyset<'_> {
         rows.collect()
     }
 
+    /// Where a page starting at `first` is: the rows before it in display order and
+    /// the rows of the whole list (two counts on the list's index).
+    pub fn position(
+        &self,
+        conn: &Connection,
+        filter: &dyn ToSql,
+        first: Option<&dyn ToSql>,
+    ) -> rusqlite::Result<(u64, u64)> {
+        let total: i64 = conn
+            .prepare_cached(&format!("SELECT count(*) FROM ({})", self.base))?
+            .query_row(params![filter], |r| r.get(0))?;
+        let before: i64 = match first {
+            None => 0,
+            Some(k) => {
+                let op = if self.ascending { "<" } else { ">" };
+                conn.prepare_cached(&format!(
+                    "SELECT count(*) FROM ({} AND {} {op} ?2)",
+                    self.base, self.key
+                ))?
+                .query_row(params![filter, k], |r| r.get(0))?
+            }
+        };
+        Ok((before.max(0) as u64, total.max(0) as u64))
+    }
+
     /// Fetches one page of at most `limit` rows at `anchor`.
     pub fn page<T, K: ToSql + Clone>(
         &self,
@@ -107,6 +136,7 @@ impl Keyset<'_> {
                     rows,
                     more_before: false,
                     more_after,
+                    position: None,
                 })
             }
             Anchor::Last => {
@@ -118,6 +148,7 @@ impl Keyset<'_> {
                     rows,
                     more_before,
                     more_after: false,
+                    position: None,
                 })
             }
             Anchor::From(k) | Anchor::After(k) => {
@@ -140,6 +171,7 @@ impl Keyset<'_> {
                     rows,
                     more_before,
                     more_after,
+                    position: None,
                 })
             }
             Anchor::BackFrom(k, n) => {

@@ -4,7 +4,7 @@
 use rusqlite::types::Value;
 use rusqlite::{params, Connection};
 
-use super::{display, vehicle_row, SEARCH_LIMIT, VEHICLE_COLS};
+use super::{display, vehicle_row, IN_YARD_SQL, SEARCH_LIMIT, VEHICLE_COLS};
 
 /// What a search hit opens.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,11 +60,14 @@ pub fn search(conn: &Connection, query: &str) -> rusqlite::Result<SearchResults>
     let pat = like_escape(q);
     let lim = (SEARCH_LIMIT + 1) as i64;
     // VIN suffix. `vin LIKE '%' || ?` cannot use an index: a full scan of vehicles
-    // (about 0.2 s at 1,000,000 rows), bounded by the LIMIT. A candidate for an
-    // index later (a reversed-VIN expression index, added by `init --existing`).
+    // (about 0.2 s at 1,000,000 rows); the sort keeps only the first LIMIT. A
+    // candidate for an index later (a reversed-VIN expression index, added by
+    // `init --existing`). Vehicles still in the yard come first: they are the ones
+    // a clerk is looking for; those that have left, after them.
     let mut vins = conn
         .prepare_cached(&format!(
-            "{VEHICLE_COLS} WHERE vin LIKE '%' || ?1 ESCAPE '\\' LIMIT ?2"
+            "{VEHICLE_COLS} WHERE vin LIKE '%' || ?1 ESCAPE '\\' \
+             ORDER BY status IN {IN_YARD_SQL} DESC, vin LIMIT ?2"
         ))?
         .query_map(params![pat, lim], |r| Ok(vehicle_row(r)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -43,6 +43,22 @@ pub const STORIES: &[(&str, &str)] = &[
 ];
 
 /// The demo's named scales (a number of vehicles is also accepted).
+/// The alert kinds `snapshot --format csv --alert` lists, offered by completions
+/// (the CSV writer checks the value against the figures' own lists; a test keeps the
+/// two the same).
+pub const ALERT_KINDS: &[(&str, &str)] = &[
+    ("soc_over_max", "NEVs over the SoC limit (staged first)"),
+    ("soc_under_min", "NEVs under the SoC minimum"),
+    ("soc_unchecked", "NEVs without a trusted SoC reading"),
+    ("battery_hold", "vehicles on battery hold"),
+    ("damage_hold", "vehicles on damage hold"),
+    ("nev_outside_nev_zone", "NEVs in an ICE block"),
+    ("long_dwell", "vehicles in the yard longer than long_dwell_days"),
+    ("consignment_at_risk", "consignments at risk, cut-off ahead"),
+    ("cutoff_passed", "consignments at risk, cut-off passed"),
+    ("block_over_capacity", "blocks holding more than their slots"),
+];
+
 pub const SCALES: &[(&str, &str)] = &[
     ("small", "a real yard's worth"),
     (
@@ -250,7 +266,7 @@ pub struct SnapshotArgs {
     #[arg(long, default_value_t = 40, value_name = "H", value_hint = ValueHint::Other)]
     pub height: u16,
     /// With --format csv: the alert whose every subject to list with where it is (e.g. soc_over_max)
-    #[arg(long, value_name = "KIND")]
+    #[arg(long, value_name = "KIND", value_parser = Offered(ALERT_KINDS))]
     pub alert: Option<String>,
 }
 
@@ -266,4 +282,24 @@ pub struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ALERT_KINDS;
+    use crate::figures::subjects::{BLOCK_KIND, CONSIGNMENT_KINDS, VEHICLE_KINDS};
+
+    #[test]
+    fn the_offered_alert_kinds_are_the_figures_kinds() {
+        let mut offered: Vec<&str> = ALERT_KINDS.iter().map(|(k, _)| *k).collect();
+        let mut figures: Vec<&str> = VEHICLE_KINDS
+            .iter()
+            .chain(CONSIGNMENT_KINDS.iter())
+            .copied()
+            .collect();
+        figures.push(BLOCK_KIND);
+        offered.sort_unstable();
+        figures.sort_unstable();
+        assert_eq!(offered, figures);
+    }
 }

@@ -363,6 +363,8 @@ pub fn page(root: &Command) -> String {
         ".TH YARDTOP 1 {DATE} \"yardtop {}\" \"User Commands\"",
         esc(version)
     );
+    // No hyphenation: values such as damage_hold must read as typed.
+    let _ = writeln!(out, ".nh");
     let _ = writeln!(
         out,
         ".SH NAME\nyardtop \\- live terminal dashboard of a vehicle export yard"

@@ -94,6 +94,7 @@ pub fn key_text(v: &Value) -> String {
 /// One row of `events`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventRow {
+    /// The event's rowid: its place in the order the events were written.
     pub id: i64,
     /// `at` as written.
     pub at_raw: String,
@@ -104,7 +105,11 @@ pub struct EventRow {
     pub detail: String,
 }
 
-const EVENT_COLS: &str = "SELECT id, at, vin, kind, detail FROM events";
+/// Events are read and ordered by rowid, the order they were written: `events.id`
+/// may have lost its key to a tool that recreated the table (pandas `to_sql`), and
+/// rows written since then have no id at all. For a table whose `id` is still the
+/// INTEGER PRIMARY KEY, rowid is the id.
+const EVENT_COLS: &str = "SELECT rowid, at, vin, kind, detail FROM events";
 
 fn event_row(r: &Row<'_>) -> EventRow {
     EventRow {
@@ -120,7 +125,7 @@ fn event_row(r: &Row<'_>) -> EventRow {
 /// The newest `limit` events, newest first (the activity feed). Reads by rowid, so
 /// it costs the same on 5,000,000 events as on 5.
 pub fn newest_events(conn: &Connection, limit: usize) -> rusqlite::Result<Vec<EventRow>> {
-    let mut stmt = conn.prepare_cached(&format!("{EVENT_COLS} ORDER BY id DESC LIMIT ?1"))?;
+    let mut stmt = conn.prepare_cached(&format!("{EVENT_COLS} ORDER BY rowid DESC LIMIT ?1"))?;
     let rows = stmt.query_map([limit as i64], |r| Ok(event_row(r)))?;
     rows.collect()
 }
@@ -136,7 +141,7 @@ pub fn vehicle_events(
     let base = format!("{EVENT_COLS} WHERE vin = ?1");
     let q = Keyset {
         base: &base,
-        key: "id",
+        key: "rowid",
         ascending: false,
     };
     let page = q.page(conn, vin, anchor, limit, &|e: &EventRow| e.id, &event_row)?;

@@ -79,7 +79,7 @@ impl Write for CappedFile {
 
 use tracing_subscriber::EnvFilter;
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::error::{io_reason, Result, UserError};
 
 /// Keeps the background log writer alive; dropping it flushes the log.

@@ -21,7 +21,7 @@ fn main() -> ExitCode {
             // A terminal that is not UTF-8 reads UTF-8's bytes 0x80-0x9F as C1
             // controls: the message (which may quote database text or a path) goes
             // out in ASCII there (docs/terminals.md).
-            let ascii = !yardtop::app::terminal_speaks_unicode()
+            let ascii = !yardtop::ctx::terminal_speaks_unicode()
                 || std::env::args_os().any(|a| a == "--ascii")
                 || std::env::var_os("YARDTOP_ASCII").is_some_and(|v| !v.is_empty());
             let message = format!("yardtop: {e}");

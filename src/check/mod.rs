@@ -12,7 +12,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::db::{self, SCHEMA_VERSION};
 use crate::error::{sqlite_reason, Result, UserError};
 use crate::sanitize::clean;

@@ -8,7 +8,7 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::error::{db_error, io_reason, Result, UserError};
 use crate::figures::listing::{self, VehicleSubject};
 use crate::figures::subjects::{self, SubjectKind};

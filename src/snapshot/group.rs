@@ -4,8 +4,8 @@
 //! overview as text. A yard that cannot be read is named on stderr and in the JSON;
 //! it never blanks the others. See docs/operations.md ("Operations centre").
 
-use crate::app::Ctx;
 use crate::cli::{SnapshotArgs, SnapshotFormat};
+use crate::ctx::Ctx;
 use crate::error::{write_stdout, Result, UserError};
 use crate::ui::group::{yard_line, GroupState, YardLine};
 use crate::ui::keys::KeyTable;

@@ -8,8 +8,8 @@ pub mod prometheus;
 
 use std::io::Write;
 
-use crate::app::Ctx;
 use crate::cli::{SnapshotArgs, SnapshotFormat};
+use crate::ctx::Ctx;
 use crate::error::{db_error, io_reason, Result, UserError};
 use crate::figures::{self, Figures};
 

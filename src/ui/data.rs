@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::Connection;
 
-use crate::app::Ctx;
 use crate::config::Theme;
+use crate::ctx::Ctx;
 use crate::db::browse::{self, ConsignmentInfo, EventRow, Page, SearchResults, VehicleDetail, VehicleRow};
 use crate::figures::listing::SubjectPage;
 use crate::figures::Figures;

@@ -10,11 +10,13 @@
 pub mod backend;
 pub mod data;
 pub mod event;
+pub mod geometry;
 pub mod glyphs;
 pub mod group;
 pub mod input;
 pub mod keys;
 pub mod nav;
+pub mod order;
 pub mod reader;
 pub mod render;
 pub mod run;

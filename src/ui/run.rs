@@ -21,7 +21,7 @@ use super::reader::{Reader, ReaderMsg, ReaderState, Request};
 use super::render;
 use super::state::{Command, UiState};
 use super::terminal::{self, Term};
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::error::{Result, UserError};
 
 /// At most ten frames a second.

@@ -150,13 +150,13 @@ impl UiState {
             Panel::Exports => Vec::new(),
             Panel::Yard => {
                 let blocks = &d.figures.yard.blocks;
-                super::render::yard::block_order(blocks)
+                super::order::block_order(blocks)
                     .into_iter()
                     .map(|i| blocks[i].code.clone())
                     .collect()
             }
             Panel::Consignments => d.figures.consignments.iter().map(|c| c.id.to_string()).collect(),
-            Panel::Alerts => super::render::alerts::sorted(&d.figures.alerts)
+            Panel::Alerts => super::order::alerts_in_order(&d.figures.alerts)
                 .iter()
                 .map(|a| a.kind.clone())
                 .collect(),
@@ -309,8 +309,8 @@ impl UiState {
 
     /// How many rows the drill-down lists show at the current size.
     pub fn list_rows(&self) -> usize {
-        let kind = self.top().map(super::render::layout::ListKind::of);
-        super::render::layout::list_rows(kind, self.size)
+        let kind = self.top().map(ListKind::of);
+        super::geometry::list_rows(kind, self.size)
     }
 
     fn request_for(&self, v: &View) -> Option<DetailRequest> {
@@ -477,7 +477,7 @@ impl UiState {
         };
         match self.focus {
             Panel::Exports => Vec::new(),
-            Panel::Yard => match super::render::yard::block_order(&d.figures.yard.blocks)
+            Panel::Yard => match super::order::block_order(&d.figures.yard.blocks)
                 .get(i)
                 .and_then(|&j| d.figures.yard.blocks.get(j))
             {
@@ -488,7 +488,7 @@ impl UiState {
                 Some(c) => self.open_target(&Target::Consignment(c.id), &c.reference.clone(), data),
                 None => Vec::new(),
             },
-            Panel::Alerts => match super::render::alerts::sorted(&d.figures.alerts).get(i).copied() {
+            Panel::Alerts => match super::order::alerts_in_order(&d.figures.alerts).get(i).copied() {
                 Some(a) => self.push(View::Subjects {
                     kind: a.kind.clone(),
                     title: alert_label(&a.kind),
@@ -616,6 +616,20 @@ impl UiState {
         match from_figures {
             Some((r, s)) if r > 0 && s > 0 => (r.min(999), s.min(999)),
             _ => from_map,
+        }
+    }
+}
+
+use super::geometry::ListKind;
+
+impl ListKind {
+    pub fn of(v: &View) -> ListKind {
+        match v {
+            View::Block { .. } => ListKind::Block,
+            View::Consignment { .. } => ListKind::Consignment,
+            View::Vehicle { .. } => ListKind::Vehicle,
+            View::Search { .. } => ListKind::Picker,
+            View::Subjects { .. } => ListKind::Subjects,
         }
     }
 }

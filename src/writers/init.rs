@@ -3,8 +3,8 @@
 
 use rusqlite::Connection;
 
-use crate::app::Ctx;
 use crate::cli::InitArgs;
+use crate::ctx::Ctx;
 use crate::db::{self, settings::DEFAULTS};
 use crate::error::{db_error, Result, UserError};
 

@@ -17,16 +17,8 @@ use ratatui::text::{Line, Span};
 
 use super::widgets::{draw_lines, full_width, join_notes, panel, position, s, severity};
 use super::R;
-use crate::figures::Alert;
 use crate::ui::state::{alert_label, Panel};
 use crate::ui::text::{self, fit, fit_right};
-
-/// The alerts, most severe first (stable within a severity).
-pub fn sorted(alerts: &[Alert]) -> Vec<&Alert> {
-    let mut v: Vec<&Alert> = alerts.iter().collect();
-    v.sort_by_key(|a| a.severity);
-    v
-}
 
 pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     let focused = r.focused(Panel::Alerts);
@@ -62,7 +54,12 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     }
     let label_w = 22usize.min(w / 3);
     let count_w = 7usize;
-    for (i, a) in sorted(alerts).into_iter().enumerate().skip(offset).take(rows) {
+    for (i, a) in crate::ui::order::alerts_in_order(alerts)
+        .into_iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows)
+    {
         let mut spans: Vec<Span> = vec![
             severity(r, a.severity),
             s(" ", r.p.text),

@@ -18,20 +18,12 @@
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 
-use crate::ui::state::View;
-
 /// The smallest size of the full layout.
 pub const FULL_MIN: (u16, u16) = (110, 36);
 /// The smallest usable size (tabbed).
 pub const MIN: (u16, u16) = (60, 16);
 
-pub const HEADER_ROWS: u16 = 2;
-pub const FOOTER_ROWS: u16 = 1;
-
-/// Lines of the consignment drill-down above its table (inside the border).
-pub const CONSIGNMENT_INFO_ROWS: u16 = 3;
-/// Lines of the vehicle drill-down's fields (inside the border).
-pub const VEHICLE_FIELD_ROWS: u16 = 9;
+pub use crate::ui::geometry::{CONSIGNMENT_INFO_ROWS, FOOTER_ROWS, HEADER_ROWS, VEHICLE_FIELD_ROWS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -108,43 +100,6 @@ pub fn tabbed(body: Rect) -> (Rect, Rect) {
 }
 
 /// The kinds of drill-down lists (their page size depends on the layout).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListKind {
-    Block,
-    Consignment,
-    Vehicle,
-    Picker,
-    /// An alert's subjects: a summary line and column heads above the rows.
-    Subjects,
-}
-
-impl ListKind {
-    pub fn of(v: &View) -> ListKind {
-        match v {
-            View::Block { .. } => ListKind::Block,
-            View::Consignment { .. } => ListKind::Consignment,
-            View::Vehicle { .. } => ListKind::Vehicle,
-            View::Search { .. } => ListKind::Picker,
-            View::Subjects { .. } => ListKind::Subjects,
-        }
-    }
-}
-
-/// How many rows a drill-down list shows at this terminal size (the page size of
-/// its keyset query: only visible rows are read).
-pub fn list_rows(kind: Option<ListKind>, size: (u16, u16)) -> usize {
-    let body = size.1.saturating_sub(HEADER_ROWS + FOOTER_ROWS);
-    let inner = body.saturating_sub(2);
-    let rows = match kind {
-        None | Some(ListKind::Block) => inner,
-        Some(ListKind::Consignment) => inner.saturating_sub(CONSIGNMENT_INFO_ROWS + 1),
-        Some(ListKind::Vehicle) => inner.saturating_sub(VEHICLE_FIELD_ROWS + 1),
-        Some(ListKind::Picker) => inner.saturating_sub(1),
-        Some(ListKind::Subjects) => inner.saturating_sub(2),
-    };
-    (rows as usize).max(1)
-}
-
 /// A rectangle of at most `w`×`h` centred in `area`.
 pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);

@@ -18,33 +18,8 @@ use ratatui::text::{Line, Span};
 
 use super::widgets::{bar, count, draw_lines, full_width, panel, position, s, wrap_items};
 use super::R;
-use crate::figures::BlockFigures;
 use crate::ui::state::Panel;
 use crate::ui::text::{self, fit, fit_right};
-
-/// How much a block matters to a supervisor of NEVs (lower first): NEV and
-/// quarantine zones, then any other block with an NEV over the SoC limit or a
-/// vehicle on hold, then the rest.
-fn tier(b: &BlockFigures) -> u8 {
-    if matches!(b.zone.as_str(), "nev" | "quarantine") {
-        0
-    } else if b.nev_soc_over_max > 0 || b.on_hold > 0 {
-        1
-    } else {
-        2
-    }
-}
-
-/// The blocks in the order the panel lists them: by `tier`, then by code (stable
-/// from one refresh to the next).
-pub fn block_order(blocks: &[BlockFigures]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..blocks.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&blocks[a], &blocks[b]);
-        tier(x).cmp(&tier(y)).then_with(|| x.code.cmp(&y.code))
-    });
-    order
-}
 
 pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     let focused = r.focused(Panel::Yard);
@@ -150,7 +125,7 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     if n == 0 {
         lines.push(Line::from(s("no blocks in yard_blocks", r.p.dim)));
     }
-    let order = block_order(&y.blocks);
+    let order = crate::ui::order::block_order(&y.blocks);
     for (i, b) in order
         .iter()
         .map(|&j| &y.blocks[j])

@@ -15,8 +15,8 @@ use std::path::Path;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
-use crate::app::Ctx;
 use crate::cli::ImportKind;
+use crate::ctx::Ctx;
 use crate::error::{io_reason, Result, UserError};
 use crate::time::{day_start, fmt_utc, local_date, parse_ts};
 use crate::writers::import::timestamp_columns;

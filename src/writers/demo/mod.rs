@@ -29,8 +29,8 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::app::Ctx;
 use crate::cli::DemoArgs;
+use crate::ctx::Ctx;
 use crate::error::{db_error, io_reason, Result, UserError};
 use crate::writers::simulate::{simulate, SimOptions};
 

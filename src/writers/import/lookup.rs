@@ -9,7 +9,6 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::field::Value;
-use super::rules::EventKey;
 
 /// Found keys are remembered so that a million vehicles of forty consignments ask
 /// about each consignment once; the cap keeps memory bounded on odd files.
@@ -233,4 +232,15 @@ impl<'c> Lookups<'c> {
             .execute(rusqlite::params![col, value, line])?;
         Ok(())
     }
+}
+
+/// What tells one event from another when the file gives no id: when, which
+/// vehicle and what happened; for an event of no vehicle (a vessel's departure),
+/// also its detail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventKey<'a> {
+    pub at: &'a str,
+    pub vin: Option<&'a str>,
+    pub kind: &'a str,
+    pub detail: Option<&'a str>,
 }

@@ -22,8 +22,8 @@ use std::path::Path;
 use csv::ByteRecord;
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::app::Ctx;
 use crate::cli::ImportArgs;
+use crate::ctx::Ctx;
 use crate::error::{db_error, sqlite_reason, Result, UserError};
 
 use dates::{Formats, LocalTimes};

@@ -8,8 +8,9 @@ use rusqlite::{Connection, OptionalExtension};
 use super::dates::Formats;
 use super::field;
 use super::field::Value;
+use super::lookup::EventKey;
 use super::lookup::Lookups;
-use super::rules::{self, Cell, EventKey, Problem, RowView};
+use super::rules::{self, Cell, Problem, RowView};
 use super::spec::{Header, TableSpec};
 use crate::error::sqlite_reason;
 

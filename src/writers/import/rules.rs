@@ -4,7 +4,7 @@
 //! inside its block, nothing leaves before it arrives).
 
 use super::field::Value;
-use super::lookup::{IntRef, Lookups};
+use super::lookup::{EventKey, IntRef, Lookups};
 use super::spec::TableSpec;
 use crate::model::VehicleStatus;
 
@@ -246,17 +246,7 @@ fn event(row: &RowView<'_>, db: &mut Lookups<'_>, out: &mut Vec<Problem>) -> rus
     Ok(())
 }
 
-/// What tells one event from another when the file gives no id: when, which
-/// vehicle and what happened; for an event of no vehicle (a vessel's departure),
-/// also its detail.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EventKey<'a> {
-    pub at: &'a str,
-    pub vin: Option<&'a str>,
-    pub kind: &'a str,
-    pub detail: Option<&'a str>,
-}
-
+// `EventKey` itself lives in `lookup`, which finds events by it.
 impl<'a> EventKey<'a> {
     pub fn of(row: &'a RowView<'a>) -> Option<EventKey<'a>> {
         if matches!(row.cell("vin"), Cell::Bad) || matches!(row.cell("detail"), Cell::Bad) {

@@ -22,8 +22,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::app::Ctx;
 use crate::cli::SimulateArgs;
+use crate::ctx::Ctx;
 use crate::error::{Result, UserError};
 use sim::Sim;
 

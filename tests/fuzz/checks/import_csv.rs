@@ -20,8 +20,8 @@ use std::sync::OnceLock;
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
-use yardtop::app::Ctx;
 use yardtop::cli::{ImportArgs, ImportKind};
+use yardtop::ctx::Ctx;
 
 const KINDS: [ImportKind; 6] = [
     ImportKind::Blocks,
@@ -74,7 +74,7 @@ const EXAMPLES: [(ImportKind, &str); 6] = [
 fn ctx(db: &Path) -> Ctx {
     Ctx {
         db: db.to_path_buf(),
-        yards: vec![yardtop::app::YardRef::from_path(db)],
+        yards: vec![yardtop::ctx::YardRef::from_path(db)],
         db_source: yardtop::config::Source::Flag,
         db_explicit: true,
         now: yardtop::time::parse_ts("2026-11-26T09:00:00Z"),

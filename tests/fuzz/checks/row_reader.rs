@@ -861,9 +861,9 @@ fn check_clean(f: &Figures, what: &str) {
 fn check_screen(conn: &Connection, now: DateTime<Utc>, db: &std::path::Path, what: &str) {
     let data = yardtop::ui::load_dash_data(conn, now)
         .unwrap_or_else(|e| panic!("{what}: the dashboard cannot load: {e}"));
-    let ctx = yardtop::app::Ctx {
+    let ctx = yardtop::ctx::Ctx {
         db: db.to_path_buf(),
-        yards: vec![yardtop::app::YardRef::from_path(db)],
+        yards: vec![yardtop::ctx::YardRef::from_path(db)],
         db_source: yardtop::config::Source::Flag,
         db_explicit: true,
         now: Some(now),

@@ -19,32 +19,6 @@ use std::process::Command;
 
 use robust_common::*;
 
-fn make_yard(path: &Path, name: &str, locode: &str, parked: usize) {
-    let conn = yardtop::writers::open::create_new(path).unwrap();
-    conn.execute_batch(&format!(
-        "INSERT OR REPLACE INTO settings VALUES ('port_name', '{name}'), ('port_locode', '{locode}'), ('timezone', 'Asia/Shanghai');
-         INSERT INTO yard_blocks VALUES ('N01', 'nev', 10, 10);
-         INSERT INTO events(at, vin, kind, detail) VALUES ('2026-11-26T01:00:00Z', NULL, 'note', 'start');"
-    ))
-    .unwrap();
-    for i in 0..parked {
-        park(&conn, i);
-    }
-}
-
-fn park(conn: &rusqlite::Connection, i: usize) {
-    conn.execute(
-        "INSERT INTO vehicles(vin, make, model, powertrain, status, block, row, slot, gate_in_at)
-         VALUES (?1, 'MG', 'MG4', 'BEV', 'parked', 'N01', ?2, ?3, '2026-11-26T01:00:00Z')",
-        rusqlite::params![
-            format!("LSJW2410{:09}", i),
-            (i / 10 + 1) as i64,
-            (i % 10 + 1) as i64
-        ],
-    )
-    .unwrap();
-}
-
 /// The overview row of `yard` (by name) on the screen.
 fn row<'a>(screen: &'a str, yard: &str) -> &'a str {
     screen
@@ -58,8 +32,8 @@ fn the_overview_follows_each_yard_opens_it_and_survives_a_restore() {
     let dir = tempfile::tempdir().unwrap();
     let haitian = dir.path().join("haitian.db");
     let songyu = dir.path().join("songyu.db");
-    make_yard(&haitian, "Haitian", "CNHTN", 3);
-    make_yard(&songyu, "Songyu", "CNSYU", 7);
+    small_yard(&haitian, "Haitian", "CNHTN", 3, 10);
+    small_yard(&songyu, "Songyu", "CNSYU", 7, 10);
     let mut p = Pty::start(
         dir.path(),
         &[
@@ -86,7 +60,7 @@ fn the_overview_follows_each_yard_opens_it_and_survives_a_restore() {
 
     // A commit at one terminal reaches the overview within 3 s.
     let w = writer(&songyu);
-    park(&w, 7);
+    park_bev(&w, 7, 10);
     drop(w);
     let took = p
         .wait_until(3.0, |s| row(s, "songyu").split_whitespace().nth(2) == Some("8"))
@@ -110,7 +84,7 @@ fn the_overview_follows_each_yard_opens_it_and_survives_a_restore() {
         .unwrap_or_else(|| panic!("a deleted yard was not said:\n{}", p.screen()));
     assert!(row(&p.screen(), "songyu").contains("CNSYU"), "{}", p.screen());
     let fresh = dir.path().join("haitian.db.tmp");
-    make_yard(&fresh, "Haitian", "CNHTN", 5);
+    small_yard(&fresh, "Haitian", "CNHTN", 5, 10);
     std::fs::rename(&fresh, &haitian).unwrap();
     p.wait_until(5.0, |s| {
         let r = row(s, "haitian");
@@ -126,8 +100,8 @@ fn snapshot_and_check_of_a_group() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.db");
     let b = dir.path().join("b.db");
-    make_yard(&a, "Haitian", "CNHTN", 3);
-    make_yard(&b, "Songyu", "CNSYU", 7);
+    small_yard(&a, "Haitian", "CNHTN", 3, 10);
+    small_yard(&b, "Songyu", "CNSYU", 7, 10);
     let run = |args: &[&str]| -> std::process::Output {
         yardtop(dir.path())
             .args(["--db", "a.db", "--db", "b.db"])
@@ -186,7 +160,7 @@ fn snapshot_and_check_of_a_group() {
 
     // Two yards with one LOCODE: an error naming both paths.
     let c = dir.path().join("c.db");
-    make_yard(&c, "Haitian again", "CNHTN", 1);
+    small_yard(&c, "Haitian again", "CNHTN", 1, 10);
     let mut p = Pty::start(
         dir.path(),
         &[
@@ -218,8 +192,8 @@ fn snapshot_and_check_of_a_group() {
 #[test]
 fn the_config_file_names_the_yards_of_the_group() {
     let dir = tempfile::tempdir().unwrap();
-    make_yard(&dir.path().join("h.db"), "Haitian", "CNHTN", 2);
-    make_yard(&dir.path().join("s.db"), "Songyu", "CNSYU", 4);
+    small_yard(&dir.path().join("h.db"), "Haitian", "CNHTN", 2, 10);
+    small_yard(&dir.path().join("s.db"), "Songyu", "CNSYU", 4, 10);
     let config = dir.path().join("config.toml");
     std::fs::write(
         &config,

@@ -45,36 +45,6 @@ fn litestream() -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }
 
-fn make_yard(path: &Path, name: &str, locode: &str, parked: usize) {
-    let conn = yardtop::writers::open::create_new(path).unwrap();
-    conn.execute_batch(&format!(
-        "INSERT OR REPLACE INTO settings VALUES ('port_name', '{name}'), ('port_locode', '{locode}'), ('timezone', 'Asia/Shanghai');
-         INSERT INTO yard_blocks VALUES ('N01', 'nev', 20, 20);"
-    ))
-    .unwrap();
-    for i in 0..parked {
-        park(&conn, i);
-    }
-}
-
-fn park(conn: &rusqlite::Connection, i: usize) {
-    conn.execute(
-        "INSERT INTO vehicles(vin, make, model, powertrain, status, block, row, slot, gate_in_at)
-         VALUES (?1, 'MG', 'MG4', 'BEV', 'parked', 'N01', ?2, ?3, '2026-11-26T01:00:00Z')",
-        rusqlite::params![
-            format!("LSJW2410{:09}", i),
-            (i / 20 + 1) as i64,
-            (i % 20 + 1) as i64
-        ],
-    )
-    .unwrap();
-    conn.execute(
-        "INSERT INTO events(at, vin, kind, detail) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?1, 'park', 'N01')",
-        [format!("LSJW2410{:09}", i)],
-    )
-    .unwrap();
-}
-
 fn spawn(cmd: &mut Command, log: &Path) -> Guard {
     let f = std::fs::File::create(log).unwrap();
     let f2 = f.try_clone().unwrap();
@@ -160,8 +130,8 @@ fn the_operations_centre_follows_two_terminals_through_litestream() {
     for d in ["term", "replicas", "ops"] {
         std::fs::create_dir(site.dir.path().join(d)).unwrap();
     }
-    make_yard(&site.term("haitian"), "Haitian", "CNHTN", 3);
-    make_yard(&site.term("songyu"), "Songyu", "CNSYU", 7);
+    small_yard(&site.term("haitian"), "Haitian", "CNHTN", 3, 20);
+    small_yard(&site.term("songyu"), "Songyu", "CNSYU", 7, 20);
     // The terminals' systems keep a connection open, as a TOS does.
     let haitian = writer(&site.term("haitian"));
     let songyu = writer(&site.term("songyu"));
@@ -190,7 +160,7 @@ fn the_operations_centre_follows_two_terminals_through_litestream() {
     // measured table is in docs/operations.md).
     let mut latencies = Vec::new();
     for round in 0..4 {
-        park(&haitian, 3 + round);
+        park_bev(&haitian, 3 + round, 20);
         let t0 = Instant::now();
         p.wait_until(15.0, |s| in_yard(s, "haitian") == Some(4 + round as u64))
             .unwrap_or_else(|| {
@@ -207,7 +177,7 @@ fn the_operations_centre_follows_two_terminals_through_litestream() {
     // A follower stopped: its row keeps the last figures; started again, it
     // catches up (restore -f continues from its -txid).
     drop(fol_s.take());
-    park(&songyu, 7);
+    park_bev(&songyu, 7, 20);
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(in_yard(&p.screen(), "songyu"), Some(7), "{}", p.screen());
     fol_s = Some(site.follow("songyu"));
@@ -229,7 +199,7 @@ fn the_operations_centre_follows_two_terminals_through_litestream() {
         Some(8),
         "the other yard was blanked"
     );
-    park(&haitian, 7);
+    park_bev(&haitian, 7, 20);
     fol_h = Some(site.follow("haitian"));
     p.wait_until(15.0, |s| in_yard(s, "haitian") == Some(8))
         .unwrap_or_else(|| panic!("the re-created replica was not followed:\n{}", p.screen()));
@@ -237,7 +207,7 @@ fn the_operations_centre_follows_two_terminals_through_litestream() {
     // The dashboard never stalls a follower: with it open, every commit is
     // applied (the follower's log says so) and reaches the screen.
     for round in 0..3 {
-        park(&songyu, 8 + round);
+        park_bev(&songyu, 8 + round, 20);
         p.wait_until(15.0, |s| in_yard(s, "songyu") == Some(9 + round as u64))
             .unwrap_or_else(|| panic!("the follower stalled at round {round}:\n{}", p.screen()));
     }

@@ -76,16 +76,7 @@ fn site() -> Site {
     std::fs::copy(BIN, &bin).expect("copy the binary");
     chmod(&bin, 0o755);
     let db = yard.join("yard.db");
-    let conn = yardtop::writers::open::create_new(&db).expect("create");
-    conn.execute_batch(
-        "INSERT OR REPLACE INTO settings VALUES ('port_name', 'Songyu Terminal'), ('port_locode', 'CNXMN'), ('timezone', 'Asia/Shanghai');
-         INSERT INTO yard_blocks VALUES ('N01', 'nev', 2, 5);",
-    )
-    .expect("settings");
-    for i in 0..4 {
-        park(&conn, i);
-    }
-    drop(conn);
+    small_yard(&db, "Songyu Terminal", "CNXMN", 4, 5);
     chmod(&db, 0o644);
     assert!(
         !sibling(&db, "-wal").exists() && !sibling(&db, "-shm").exists(),
@@ -98,19 +89,6 @@ fn site() -> Site {
         db,
         home,
     }
-}
-
-fn park(conn: &rusqlite::Connection, i: usize) {
-    conn.execute(
-        "INSERT INTO vehicles(vin, make, model, powertrain, status, block, row, slot, gate_in_at)
-         VALUES (?1, 'MG', 'MG4', 'BEV', 'parked', 'N01', ?2, ?3, '2026-11-26T01:00:00Z')",
-        rusqlite::params![
-            format!("LSJW2410{:09}", i),
-            (i / 5 + 1) as i64,
-            (i % 5 + 1) as i64
-        ],
-    )
-    .expect("park");
 }
 
 fn as_nobody(s: &Site, args: &[&str]) -> std::process::Output {
@@ -197,25 +175,25 @@ fn the_dashboard_of_a_user_who_cannot_write_the_folder_goes_live_when_a_writer_a
     cmd.env("XDG_DATA_HOME", s.home.join("data").as_os_str());
     cmd.cwd(s.home.as_os_str());
     let mut p = Pty::start_cmd(cmd, 120, 40);
-    p.wait_until(10.0, |t| t.contains("In yard 4 of 10") && t.contains("live"))
+    p.wait_until(10.0, |t| t.contains("In yard 4 of 25") && t.contains("live"))
         .unwrap_or_else(|| panic!("no first frame as nobody:\n{}", p.screen()));
 
     // A writer of the terminal connects and stays connected: its WAL and -shm
     // (root's, readable by all) appear, and the dashboard reads through them.
     let w = writer(&s.db);
-    park(&w, 4);
-    p.wait_until(5.0, |t| t.contains("In yard 5 of 10"))
+    park_bev(&w, 4, 5);
+    p.wait_until(5.0, |t| t.contains("In yard 5 of 25"))
         .unwrap_or_else(|| panic!("a commit with a writer connected was not seen:\n{}", p.screen()));
-    park(&w, 5);
-    p.wait_until(5.0, |t| t.contains("In yard 6 of 10"))
+    park_bev(&w, 5, 5);
+    p.wait_until(5.0, |t| t.contains("In yard 6 of 25"))
         .unwrap_or_else(|| panic!("a second commit was not seen:\n{}", p.screen()));
     // The writer leaves (SQLite checkpoints and removes the side files); the next
     // one commits and leaves too.
     drop(w);
     let w = writer(&s.db);
-    park(&w, 6);
+    park_bev(&w, 6, 5);
     drop(w);
-    p.wait_until(5.0, |t| t.contains("In yard 7 of 10"))
+    p.wait_until(5.0, |t| t.contains("In yard 7 of 25"))
         .unwrap_or_else(|| panic!("a commit after the writer left was not seen:\n{}", p.screen()));
     assert!(!p.screen().contains("unreachable"), "{}", p.screen());
     p.keys("q");

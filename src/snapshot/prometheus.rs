@@ -20,18 +20,12 @@ use chrono::{DateTime, NaiveDate};
 
 use crate::figures::{Count, Figures};
 
-/// The alert kinds by what they count, each always present (0 when not open).
-const VEHICLE_ALERTS: [&str; 7] = [
-    "soc_over_max",
-    "soc_under_min",
-    "soc_unchecked",
-    "battery_hold",
-    "damage_hold",
-    "nev_outside_nev_zone",
-    "long_dwell",
-];
-const CONSIGNMENT_ALERTS: [&str; 2] = ["consignment_at_risk", "cutoff_passed"];
-const BLOCK_ALERTS: [&str; 1] = ["block_over_capacity"];
+// The alert kinds by what they count, each always present (0 when not open): the
+// figures' own lists of kinds.
+use crate::figures::subjects::{
+    BLOCK_KIND, CONSIGNMENT_KINDS as CONSIGNMENT_ALERTS, VEHICLE_KINDS as VEHICLE_ALERTS,
+};
+const BLOCK_ALERTS: [&str; 1] = [BLOCK_KIND];
 
 struct Out {
     text: String,

@@ -628,3 +628,34 @@ pub fn percentile_ms(sorted: &[Duration], p: f64) -> f64 {
     let idx = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
     sorted[idx.min(sorted.len() - 1)].as_secs_f64() * 1000.0
 }
+
+/// A small yard for the tests of several yards: one NEV block N01 of `rows`×`rows`
+/// slots, `parked` BEVs in it, the port's name and LOCODE, Xiamen's time zone.
+pub fn small_yard(path: &Path, name: &str, locode: &str, parked: usize, rows: usize) {
+    let conn = yardtop::writers::open::create_new(path).expect("create a yard");
+    conn.execute_batch(&format!(
+        "INSERT OR REPLACE INTO settings VALUES ('port_name', '{name}'), ('port_locode', '{locode}'), ('timezone', 'Asia/Shanghai');
+         INSERT INTO yard_blocks VALUES ('N01', 'nev', {rows}, {rows});"
+    ))
+    .expect("settings and block");
+    for i in 0..parked {
+        park_bev(&conn, i, rows);
+    }
+}
+
+/// Parks the `i`-th BEV (VIN LSJW2410 + i) in block N01 of `rows` slots a row, and
+/// writes its `park` event now.
+pub fn park_bev(conn: &rusqlite::Connection, i: usize, rows: usize) {
+    let vin = format!("LSJW2410{i:09}");
+    conn.execute(
+        "INSERT INTO vehicles(vin, make, model, powertrain, status, block, row, slot, gate_in_at)
+         VALUES (?1, 'MG', 'MG4', 'BEV', 'parked', 'N01', ?2, ?3, '2026-11-26T01:00:00Z')",
+        rusqlite::params![vin, (i / rows + 1) as i64, (i % rows + 1) as i64],
+    )
+    .expect("park a vehicle");
+    conn.execute(
+        "INSERT INTO events(at, vin, kind, detail) VALUES (strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?1, 'park', 'N01')",
+        [vin],
+    )
+    .expect("its event");
+}

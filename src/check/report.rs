@@ -37,6 +37,8 @@ pub struct Report {
     pub vin_warnings: Finding,
     /// Rows read per table.
     pub rows: Vec<(&'static str, u64)>,
+    /// Lines said about the database that are not problems.
+    pub notes: Vec<String>,
     /// Why the data-quality scan could not finish (after a failed quick_check).
     pub scan_error: Option<String>,
     /// Which row each kind last counted, so a row is counted once per kind.
@@ -104,6 +106,9 @@ impl Report {
             for line in self.integrity.iter().take(EXAMPLES) {
                 let _ = writeln!(out, "    {line}");
             }
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "{note}");
         }
         if let Some(e) = &self.scan_error {
             let _ = writeln!(out, "data quality: the scan stopped early: {e}");

@@ -1,11 +1,16 @@
-//! Export counters (SPEC §3): today / month / year / same period last year, the NEV
-//! YoY ratio, the record consignment and the 30 daily buckets, all in port time.
-//! This is the exact reading of every exported row, used on databases without
-//! yardtop's summaries; `exports_fast` gives the same from the summaries.
+//! Export counters (docs/database.md): today / month / year / same period last
+//! year, the NEV YoY ratio, the record consignment and the 30 daily buckets, all in
+//! port time and all as of `now`: a load after `now` has not happened.
+//!
+//! One pass over every exported row gives them all, read from the rows themselves
+//! on every refresh: nothing kept between refreshes can drift from what the
+//! terminal's writers did. The per-row work is integer comparisons on a timestamp
+//! parsed once; the port day of a row is found by comparing with the 30 days'
+//! starts, not by a time-zone conversion per row.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::Connection;
 
@@ -72,18 +77,16 @@ pub fn ratio(e: &Exports) -> Option<f64> {
     (e.year_prior_same_period.nev > 0).then(|| e.year.nev as f64 / e.year_prior_same_period.nev as f64)
 }
 
-/// Adds one exported row to its port day, if it falls in the 30 days.
-pub fn add_daily(p: &mut ExportPass, tz: &Tz, days: &[NaiveDate], row: &ExportRow) {
-    let (Some(first), Some(at)) = (
-        days.first(),
-        row.loaded_ms.and_then(DateTime::from_timestamp_millis),
-    ) else {
+/// Adds one exported row at `t` (Unix ms) to its port day: `starts` are the 30 port
+/// days' first milliseconds, oldest first.
+fn add_daily(p: &mut ExportPass, starts: &[i64], t: i64, nev: bool) {
+    if starts.first().is_none_or(|first| t < *first) {
         return;
-    };
-    let idx = (local_date(tz, at) - *first).num_days();
-    if let Some(d) = usize::try_from(idx).ok().and_then(|i| p.exports.daily.get_mut(i)) {
+    }
+    let idx = starts.partition_point(|s| *s <= t).saturating_sub(1);
+    if let Some(d) = p.exports.daily.get_mut(idx) {
         d.units += 1;
-        d.nev += row.powertrain.is_some_and(|p| p.is_nev()) as u64;
+        d.nev += nev as u64;
     }
 }
 
@@ -105,7 +108,10 @@ pub fn pass(conn: &Connection, tz: &Tz, periods: &Periods) -> rusqlite::Result<E
     );
     let (prior_start, prior_end) = (ms(periods.prior_year_start), ms(periods.prior_year_end));
     let (daily_start, hour_ago) = (ms(periods.daily_start), now - 3_600_000);
-    let days = crate::time::last_30_days(tz, periods.now);
+    let starts: Vec<i64> = crate::time::last_30_days(tz, periods.now)
+        .iter()
+        .map(|d| ms(crate::time::day_start(tz, *d)))
+        .collect();
 
     let mut p = empty_pass(tz, periods);
     let mut per_consignment: HashMap<i64, PerConsignment> = HashMap::new();
@@ -129,7 +135,7 @@ pub fn pass(conn: &Connection, tz: &Tz, periods: &Periods) -> rusqlite::Result<E
             e.year_prior_same_period.add(nev);
         }
         if t >= daily_start {
-            add_daily(&mut p, tz, &days, &row);
+            add_daily(&mut p, &starts, t, nev);
         }
         if let Ok(Some(id)) = row.consignment_id {
             let c = per_consignment.entry(id).or_default();

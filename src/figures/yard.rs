@@ -1,4 +1,4 @@
-//! What is parked where (SPEC §3): occupancy per block, SoC bands of the NEVs in the
+//! What is parked where (docs/database.md): occupancy per block, SoC bands of the NEVs in the
 //! yard, holds by reason, long dwell and NEVs outside NEV zones.
 
 use std::collections::HashMap;
@@ -9,7 +9,7 @@ use crate::db::queries::{self, YardVehicle};
 use crate::db::settings::Settings;
 use crate::figures::model::{BlockFigures, Holds, SocBands, Yard};
 use crate::figures::subjects::Subjects;
-use crate::model::{soc_band, HoldReason, SocBand, VehicleStatus};
+use crate::model::{soc_band_of, HoldReason, SocBand, VehicleStatus};
 
 /// The yard's figures and the subjects its alerts name.
 pub struct YardPass {
@@ -123,46 +123,39 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
             }
         }
         if nev {
-            // An unreadable value is left out of the bands (it is a data-quality
-            // problem); a missing or stale reading is unchecked, never over or under.
-            match (v.soc_pct, v.soc_checked_ms) {
-                (Err(()), _) | (_, Err(())) => {}
-                (Ok(pct), Ok(at)) => {
-                    let band = soc_band(
-                        pct,
-                        at.map(|at| now_ms - at),
-                        rules.soc_max_pct,
-                        rules.soc_min_pct,
-                        rules.soc_check_max_age_h,
+            // A missing, unreadable or stale reading is not trusted: unchecked
+            // only (an unreadable one is also a data-quality problem, counted by
+            // the scan of the rows). Every NEV lands in exactly one band.
+            let band = soc_band_of(
+                v.soc_pct,
+                v.soc_checked_ms,
+                now_ms,
+                rules.soc_max_pct,
+                rules.soc_min_pct,
+                rules.soc_check_max_age_h,
+            );
+            match band {
+                SocBand::OverMax => {
+                    y.soc.over_max += 1;
+                    let staged = v.status == VehicleStatus::Staged;
+                    p.over_max_staged += staged as u64;
+                    let key = (!staged, v.vin.as_ref());
+                    p.over_max.offer(
+                        |last| last.is_none_or(|(l_not_staged, l_vin)| key < (*l_not_staged, l_vin.as_str())),
+                        || (key.0, key.1.to_string()),
                     );
-                    match band {
-                        SocBand::OverMax => {
-                            y.soc.over_max += 1;
-                            let staged = v.status == VehicleStatus::Staged;
-                            p.over_max_staged += staged as u64;
-                            let key = (!staged, v.vin.as_ref());
-                            p.over_max.offer(
-                                |last| {
-                                    last.is_none_or(|(l_not_staged, l_vin)| {
-                                        key < (*l_not_staged, l_vin.as_str())
-                                    })
-                                },
-                                || (key.0, key.1.to_string()),
-                            );
-                            if let Some(i) = block {
-                                blocks[i].nev_soc_over_max += 1;
-                            }
-                        }
-                        SocBand::UnderMin => {
-                            y.soc.under_min += 1;
-                            p.under_min.offer_str(&v.vin);
-                        }
-                        SocBand::InBand => y.soc.in_band += 1,
-                        SocBand::Unchecked => {
-                            y.soc.unchecked += 1;
-                            p.unchecked.offer_str(&v.vin);
-                        }
+                    if let Some(i) = block {
+                        blocks[i].nev_soc_over_max += 1;
                     }
+                }
+                SocBand::UnderMin => {
+                    y.soc.under_min += 1;
+                    p.under_min.offer_str(&v.vin);
+                }
+                SocBand::InBand => y.soc.in_band += 1,
+                SocBand::Unchecked => {
+                    y.soc.unchecked += 1;
+                    p.unchecked.offer_str(&v.vin);
                 }
             }
         }

@@ -50,15 +50,17 @@ pub fn bad_text(row: &Row<'_>, idx: usize) -> bool {
     }
 }
 
-/// An integer column holding NULL or an integer (as the dashboard's data-quality
-/// scan decides: a real or a text, even "3", is the wrong type).
+/// An integer column holding nothing or an integer (as the dashboard's data-quality
+/// scan decides: a fractional real or a text, even "3", is the wrong type).
 pub fn int_ok(row: &Row<'_>, idx: usize) -> bool {
-    is_null(row, idx) || matches!(row.get_ref(idx), Ok(ValueRef::Integer(_)))
+    is_null(row, idx) || int(row, idx).is_some()
 }
 
+/// An integer, or a whole REAL (pandas writes a nullable integer column as 3.0).
 pub fn int(row: &Row<'_>, idx: usize) -> Option<i64> {
     match row.get_ref(idx) {
         Ok(ValueRef::Integer(i)) => Some(i),
+        Ok(ValueRef::Real(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
         _ => None,
     }
 }

@@ -47,7 +47,13 @@ pub fn checks(table: &str, r: &str) -> Vec<(&'static str, String)> {
             .collect::<Vec<_>>()
             .join(" AND ")
     };
-    let not_int = |col: &str| format!("({0} IS NOT NULL AND typeof({0}) <> 'integer')", v(col));
+    // A whole REAL (3.0) is an integer as pandas writes a nullable one.
+    let not_int = |col: &str| {
+        format!(
+            "({0} IS NOT NULL AND typeof({0}) <> 'integer' AND NOT (typeof({0}) = 'real' AND {0} = CAST({0} AS INTEGER)))",
+            v(col)
+        )
+    };
     let unknown = |col: &str, values: &str| format!("{0} IS NOT NULL AND {0} NOT IN ({values})", v(col));
     match table {
         "vehicles" => vec![
@@ -68,8 +74,8 @@ pub fn checks(table: &str, r: &str) -> Vec<(&'static str, String)> {
         "yard_blocks" => vec![
             ("unknown_zone", format!("{0} IS NULL OR {0} NOT IN ('nev','ice','staging','inspection','quarantine')", v("zone"))),
             ("bad_number", format!(
-                "typeof({0}) <> 'integer' OR typeof({1}) <> 'integer' OR {0} < 0 OR {1} < 0",
-                c("rows"), c("slots_per_row"))),
+                "{} IS NULL OR {} OR {} IS NULL OR {} OR {} < 0 OR {} < 0",
+                v("rows"), not_int("rows"), v("slots_per_row"), not_int("slots_per_row"), c("rows"), c("slots_per_row"))),
             ("bad_text", format!("NOT ({})", texts(&["code", "zone"]))),
         ],
         "vessel_calls" => vec![
@@ -82,8 +88,8 @@ pub fn checks(table: &str, r: &str) -> Vec<(&'static str, String)> {
             ("unknown_status", format!("{0} IS NULL OR {0} NOT IN ('open','loading','closed','cancelled')", v("status"))),
             ("bad_timestamp", format!("NOT ({})", times(&["cutoff_at"]))),
             ("bad_number", format!(
-                "({0} IS NOT NULL AND (typeof({0}) <> 'integer' OR {0} < 0)) OR {1}",
-                v("planned_units"), not_int("call_id"))),
+                "({0} IS NOT NULL AND {0} < 0) OR {1} OR {2}",
+                v("planned_units"), not_int("planned_units"), not_int("call_id"))),
             ("bad_text", format!("NOT ({})", texts(&["ref", "brand", "destination", "status"]))),
         ],
         "vessels" => vec![

@@ -76,7 +76,5 @@ CREATE TABLE IF NOT EXISTS events(
 CREATE INDEX IF NOT EXISTS yt_vehicles_status      ON vehicles(status);
 CREATE INDEX IF NOT EXISTS yt_vehicles_consignment ON vehicles(consignment_id);
 CREATE INDEX IF NOT EXISTS yt_vehicles_block       ON vehicles(block);
--- Exported vehicles read from an index a third of the table's size, never the table.
-CREATE INDEX IF NOT EXISTS yt_vehicles_exports     ON vehicles(loaded_at, status, powertrain, consignment_id);
 -- A vehicle's event history.
 CREATE INDEX IF NOT EXISTS yt_events_vin           ON events(vin);

@@ -242,11 +242,10 @@ mod tests {
     fn the_schemas_indexes_are_read_with_their_columns() {
         let all = indexes();
         assert!(all.len() >= 3, "{all:?}");
-        let exports = all.iter().find(|i| i.name == "yt_vehicles_exports").unwrap();
-        assert_eq!(exports.table, "vehicles");
+        let events = all.iter().find(|i| i.name == "yt_events_vin").unwrap();
         assert_eq!(
-            exports.columns,
-            ["loaded_at", "status", "powertrain", "consignment_id"]
+            (events.table.as_str(), events.columns.clone()),
+            ("events", vec!["vin".to_string()])
         );
     }
 
@@ -255,7 +254,7 @@ mod tests {
         let conn = contract();
         conn.execute_batch(
             "CREATE INDEX it_status ON vehicles(status);
-             CREATE INDEX it_loaded ON vehicles(loaded_at);
+             CREATE INDEX it_consignment ON vehicles(consignment_id, status);
              CREATE INDEX it_block ON vehicles(block) WHERE block IS NOT NULL;",
         )
         .unwrap();
@@ -263,9 +262,10 @@ mod tests {
         let add: Vec<&str> = p.add.iter().map(|i| i.name.as_str()).collect();
         assert!(!add.contains(&"yt_vehicles_status"), "IT's status index serves");
         assert!(
-            add.contains(&"yt_vehicles_exports"),
-            "a loaded_at index does not cover"
+            !add.contains(&"yt_vehicles_consignment"),
+            "an index starting with it serves"
         );
+        assert!(add.contains(&"yt_events_vin"));
         assert!(
             add.contains(&"yt_vehicles_block"),
             "a partial index does not serve"

@@ -5,6 +5,7 @@
 pub mod additions;
 pub mod browse;
 pub mod quality;
+pub mod quality_vehicles;
 pub mod queries;
 pub mod settings;
 pub mod sql;

@@ -127,6 +127,14 @@ pub struct QualityCounts {
 
 /// Counts the rows of `table` with each problem, in one pass over the table.
 pub fn scan(conn: &Connection, table: &str) -> rusqlite::Result<QualityCounts> {
+    if table == "vehicles" {
+        return crate::db::quality_vehicles::scan(conn);
+    }
+    scan_sql(conn, table)
+}
+
+/// `scan` by the SQL conditions of `checks`.
+pub fn scan_sql(conn: &Connection, table: &str) -> rusqlite::Result<QualityCounts> {
     let checks = checks(table, "");
     let cols: Vec<String> = checks
         .iter()

@@ -7,6 +7,7 @@
 //! runs 5-9 times slower than a scan. Such columns are written `+status` so that no
 //! index is used for them.
 
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection};
 
 use crate::db::value;
@@ -14,10 +15,9 @@ use crate::model::{ConsignmentStatus, HoldReason, Powertrain, VehicleStatus};
 
 // The statements, named so that a test can hold their query plans.
 
-// Every exported-looking row in one pass: a scan of the table, or of
-// `yt_vehicles_exports` when `init --existing` added it (it covers every column
-// read here, and the planner prefers the narrower covering index for a scan).
-// `+loaded_at` keeps a plain `loaded_at` index from being walked row by row.
+// Every exported-looking row in one scan (the refresh counts them in its pass over
+// every vehicle instead; see `quality_vehicles`). `+loaded_at` keeps a plain
+// `loaded_at` index from being walked row by row.
 pub const EXPORTS_ALL: &str = "SELECT loaded_at, powertrain, consignment_id FROM vehicles
          WHERE +status IN ('loaded', 'departed') AND +loaded_at IS NOT NULL";
 
@@ -65,6 +65,30 @@ pub fn for_each_export(conn: &Connection, mut f: impl FnMut(ExportRow)) -> rusql
         });
     }
     Ok(())
+}
+
+/// The export a vehicle holds when its status is loaded or departed and it has a
+/// `loaded_at`, as `EXPORTS_ALL` selects: from its values, read once.
+pub fn export_of(
+    status: ValueRef<'_>,
+    loaded_at: ValueRef<'_>,
+    powertrain: ValueRef<'_>,
+    consignment_id: ValueRef<'_>,
+) -> Option<ExportRow> {
+    if !matches!(status, ValueRef::Text(b"loaded" | b"departed")) || matches!(loaded_at, ValueRef::Null) {
+        return None;
+    }
+    Some(ExportRow {
+        loaded_ms: value::timestamp_of(loaded_at)
+            .ok()
+            .flatten()
+            .map(|t| t.timestamp_millis()),
+        powertrain: value::enum_text_of(powertrain)
+            .ok()
+            .flatten()
+            .and_then(Powertrain::parse),
+        consignment_id: value::integer_of(consignment_id),
+    })
 }
 
 /// A vehicle in the yard (gated in, parked, on hold or staged), borrowed from the
@@ -128,7 +152,10 @@ pub fn yard_vehicles(conn: &Connection, mut f: impl FnMut(YardVehicle<'_>)) -> r
 }
 
 fn powertrain(row: &rusqlite::Row<'_>, idx: usize) -> Option<Powertrain> {
-    value::text(row, idx).value.as_deref().and_then(Powertrain::parse)
+    value::enum_text(row, idx)
+        .ok()
+        .flatten()
+        .and_then(Powertrain::parse)
 }
 
 /// A yard block as written.

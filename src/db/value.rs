@@ -64,10 +64,21 @@ pub fn invalid_utf8(row: &Row<'_>, idx: usize) -> bool {
     matches!(row.get_ref(idx), Ok(ValueRef::Text(b)) if std::str::from_utf8(b).is_err())
 }
 
+/// The column's value as stored (NULL when the column cannot be read): the
+/// `*_of` readers below take it, so that a pass over millions of rows reads each
+/// column once.
+pub fn raw<'r>(row: &'r Row<'_>, idx: usize) -> ValueRef<'r> {
+    row.get_ref(idx).unwrap_or(ValueRef::Null)
+}
+
 /// Is the column missing: NULL or an empty string?
 pub fn is_missing(row: &Row<'_>, idx: usize) -> bool {
-    matches!(row.get_ref(idx), Ok(ValueRef::Null) | Err(_))
-        || matches!(row.get_ref(idx), Ok(ValueRef::Text(b)) if b.is_empty())
+    missing_of(raw(row, idx))
+}
+
+/// Is the value missing: NULL or an empty string?
+pub fn missing_of(v: ValueRef<'_>) -> bool {
+    matches!(v, ValueRef::Null | ValueRef::Text(b""))
 }
 
 /// The column as text when it is stored as valid, non-empty UTF-8 TEXT: how an
@@ -75,10 +86,15 @@ pub fn is_missing(row: &Row<'_>, idx: usize) -> bool {
 /// something (a number, a blob, invalid UTF-8) that cannot be one.
 #[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
 pub fn enum_text<'r>(row: &'r Row<'_>, idx: usize) -> Result<Option<&'r str>, ()> {
-    match row.get_ref(idx) {
-        Ok(ValueRef::Null) | Err(_) => Ok(None),
-        Ok(ValueRef::Text(b"")) => Ok(None),
-        Ok(ValueRef::Text(b)) => std::str::from_utf8(b).map(Some).map_err(|_| ()),
+    enum_text_of(raw(row, idx))
+}
+
+/// `enum_text` of a value.
+#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
+pub fn enum_text_of(v: ValueRef<'_>) -> Result<Option<&str>, ()> {
+    match v {
+        ValueRef::Null | ValueRef::Text(b"") => Ok(None),
+        ValueRef::Text(b) => std::str::from_utf8(b).map(Some).map_err(|_| ()),
         _ => Err(()),
     }
 }
@@ -110,12 +126,17 @@ pub fn real(row: &Row<'_>, idx: usize) -> Result<Option<f64>, ()> {
 /// An integer column, as `real` but whole.
 #[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
 pub fn integer(row: &Row<'_>, idx: usize) -> Result<Option<i64>, ()> {
-    match row.get_ref(idx) {
-        Ok(ValueRef::Null) => Ok(None),
-        Ok(ValueRef::Text(b"")) => Ok(None),
-        Ok(ValueRef::Integer(i)) => Ok(Some(i)),
-        Ok(ValueRef::Real(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
-        Ok(ValueRef::Text(b)) => std::str::from_utf8(b)
+    integer_of(raw(row, idx))
+}
+
+/// `integer` of a value.
+#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
+pub fn integer_of(v: ValueRef<'_>) -> Result<Option<i64>, ()> {
+    match v {
+        ValueRef::Null | ValueRef::Text(b"") => Ok(None),
+        ValueRef::Integer(i) => Ok(Some(i)),
+        ValueRef::Real(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
+        ValueRef::Text(b) => std::str::from_utf8(b)
             .ok()
             .and_then(|s| s.trim().parse::<i64>().ok())
             .map(Some)
@@ -127,10 +148,15 @@ pub fn integer(row: &Row<'_>, idx: usize) -> Result<Option<i64>, ()> {
 /// A timestamp column: `Ok(None)` for NULL, `Err(())` when unreadable.
 #[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
 pub fn timestamp(row: &Row<'_>, idx: usize) -> Result<Option<DateTime<Utc>>, ()> {
-    match row.get_ref(idx) {
-        Ok(ValueRef::Null) => Ok(None),
-        Ok(ValueRef::Text(b"")) => Ok(None),
-        Ok(ValueRef::Text(b)) => timestamp_text(b).map(Some).ok_or(()),
+    timestamp_of(raw(row, idx))
+}
+
+/// `timestamp` of a value.
+#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
+pub fn timestamp_of(v: ValueRef<'_>) -> Result<Option<DateTime<Utc>>, ()> {
+    match v {
+        ValueRef::Null | ValueRef::Text(b"") => Ok(None),
+        ValueRef::Text(b) => timestamp_text(b).map(Some).ok_or(()),
         _ => Err(()),
     }
 }

@@ -41,11 +41,28 @@ fn compute_in_transaction(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Re
     let periods = Periods::new(&tz, now);
     let now_ms = now.timestamp_millis();
 
-    let export_pass = exports::pass(conn, &tz, &periods)?;
+    // History is read once: the data-quality scan of every vehicle counts the
+    // exports as it goes.
+    let mut counter = exports::Counter::new(&tz, &periods);
+    let vehicle_quality = {
+        use crate::db::quality_vehicles as v;
+        v::scan_each(conn, |row| {
+            let export = crate::db::queries::export_of(
+                row[v::STATUS],
+                row[v::LOADED_AT],
+                row[v::POWERTRAIN],
+                row[v::CONSIGNMENT_ID],
+            );
+            if let Some(e) = export {
+                counter.add(&e);
+            }
+        })?
+    };
+    let export_pass = counter.finish(conn)?;
     let yard_pass = yard::pass(conn, &settings, now_ms)?;
     let (pending, pending_bad_utf8) = consignments::pending(conn, &settings, now_ms, &export_pass.last_hour)?;
     let bad_utf8 = yard_pass.bad_utf8_rows + pending_bad_utf8;
-    let data_quality = quality::scan(conn, &settings, bad_utf8)?;
+    let data_quality = quality::scan(conn, &settings, bad_utf8, Some(vehicle_quality))?;
     let alerts = alerts::alerts(&yard_pass, &pending, &data_quality, &settings);
 
     Ok(Figures {

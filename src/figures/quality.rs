@@ -5,13 +5,20 @@
 
 use rusqlite::Connection;
 
-use crate::db::quality;
+use crate::db::quality::{self, QualityCounts};
 use crate::db::settings::Settings;
 use crate::figures::model::DataQuality;
 
-/// Counts the problems of every table a figure reads. `bad_utf8_rows` are rows the
-/// other figures read and found text in that is not UTF-8, which SQL cannot see.
-pub fn scan(conn: &Connection, settings: &Settings, bad_utf8_rows: u64) -> rusqlite::Result<DataQuality> {
+/// Counts the problems of every table a figure reads; `vehicles` when the caller
+/// has already counted them in its own pass over the table. `bad_utf8_rows` are
+/// rows the other figures read and found text in that is not UTF-8, which SQL
+/// cannot see.
+pub fn scan(
+    conn: &Connection,
+    settings: &Settings,
+    bad_utf8_rows: u64,
+    vehicles: Option<QualityCounts>,
+) -> rusqlite::Result<DataQuality> {
     let mut dq = DataQuality::default();
     let mut add = |kind: &str, n: u64| {
         if n > 0 {
@@ -19,8 +26,12 @@ pub fn scan(conn: &Connection, settings: &Settings, bad_utf8_rows: u64) -> rusql
         }
     };
     let mut rows = 0;
+    let mut vehicles = vehicles;
     for table in quality::TABLES {
-        let counts = quality::scan(conn, table)?;
+        let counts = match (table, vehicles.take()) {
+            ("vehicles", Some(counted)) => counted,
+            _ => quality::scan(conn, table)?,
+        };
         for (kind, n) in counts.by_kind {
             add(kind, n);
         }

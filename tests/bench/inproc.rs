@@ -115,7 +115,8 @@ pub fn refresh_parts(
             .push(ms_since(t));
 
         let t = Instant::now();
-        quality::scan(conn, &settings, yard_pass.bad_utf8_rows + bad).map_err(|x| e("quality::scan", x))?;
+        quality::scan(conn, &settings, yard_pass.bad_utf8_rows + bad, None)
+            .map_err(|x| e("quality::scan", x))?;
         out.entry("5 quality::scan".to_string())
             .or_default()
             .push(ms_since(t));

@@ -76,5 +76,6 @@ CREATE TABLE IF NOT EXISTS events(
 CREATE INDEX IF NOT EXISTS yt_vehicles_status      ON vehicles(status);
 CREATE INDEX IF NOT EXISTS yt_vehicles_consignment ON vehicles(consignment_id);
 CREATE INDEX IF NOT EXISTS yt_vehicles_block       ON vehicles(block);
--- A vehicle's event history.
-CREATE INDEX IF NOT EXISTS yt_events_vin           ON events(vin);
+-- No index on events beyond its key: an index on events(vin) made a bulk insert of
+-- events 3.45 times slower (vins arrive in random order), far over what yardtop may
+-- cost a writer; a vehicle's history is read by scanning events instead.

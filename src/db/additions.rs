@@ -242,10 +242,10 @@ mod tests {
     fn the_schemas_indexes_are_read_with_their_columns() {
         let all = indexes();
         assert!(all.len() >= 3, "{all:?}");
-        let events = all.iter().find(|i| i.name == "yt_events_vin").unwrap();
+        let status = all.iter().find(|i| i.name == "yt_vehicles_status").unwrap();
         assert_eq!(
-            (events.table.as_str(), events.columns.clone()),
-            ("events", vec!["vin".to_string()])
+            (status.table.as_str(), status.columns.clone()),
+            ("vehicles", vec!["status".to_string()])
         );
     }
 
@@ -265,7 +265,7 @@ mod tests {
             !add.contains(&"yt_vehicles_consignment"),
             "an index starting with it serves"
         );
-        assert!(add.contains(&"yt_events_vin"));
+        assert_eq!(add, ["yt_vehicles_block"]);
         assert!(
             add.contains(&"yt_vehicles_block"),
             "a partial index does not serve"

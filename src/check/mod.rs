@@ -139,15 +139,35 @@ fn check_tables(conn: &Connection, shown: &str) -> Result<()> {
 /// indexes, which SQLite keeps with every write), what an earlier version left
 /// there, and an `events` table that lost its key.
 fn additions(conn: &Connection, report: &mut Report) -> rusqlite::Result<()> {
-    report.notes.push(
-        "yardtop keeps nothing in this database that could be out of step with the rows: no trigger, no summary table; every figure is computed from the rows".into(),
-    );
     let plan = db::additions::plan(conn)?;
+    let left = plan.leftovers().len();
+    report.notes.push(if left == 0 {
+        "yardtop keeps nothing in this database that could be out of step with the rows: no trigger, no summary table, only indexes; every figure is computed from the rows".into()
+    } else {
+        "this yardtop keeps nothing that could be out of step with the rows (every figure is computed from them); an earlier version's additions are listed below".into()
+    });
     let path = report.path.clone();
-    for what in plan.leftovers() {
-        report.add(Kind::YardtopLeftover, || {
-            format!("{what}: left by an earlier yardtop; fix: yardtop init --existing --db {path}")
-        });
+    for (what, names) in [
+        ("triggers", &plan.triggers),
+        ("tables", &plan.tables),
+        ("indexes", &plan.indexes),
+    ] {
+        if names.is_empty() {
+            continue;
+        }
+        let mut shown: Vec<&str> = names.iter().map(String::as_str).take(6).collect();
+        if names.len() > shown.len() {
+            shown.push("…");
+        }
+        report.add_many(
+            Kind::YardtopLeftover,
+            names.len() as u64,
+            format!(
+                "{} {what} left by an earlier yardtop ({}); fix: yardtop init --existing --db {path}",
+                names.len(),
+                shown.join(", ")
+            ),
+        );
     }
     if !db::additions::events_id_is_key(conn)? {
         report.add(Kind::EventsWithoutKey, || {

@@ -67,6 +67,15 @@ impl Report {
         self.findings.entry(kind).or_default().add(example);
     }
 
+    /// Counts `n` of `kind` (things that are not rows) under one example line.
+    pub fn add_many(&mut self, kind: Kind, n: u64, example: String) {
+        let f = self.findings.entry(kind).or_default();
+        f.count += n;
+        if f.examples.len() < EXAMPLES {
+            f.examples.push(example);
+        }
+    }
+
     pub fn warn_vin(&mut self, example: impl FnOnce() -> String) {
         self.vin_warnings.add(example);
     }

@@ -8,6 +8,8 @@
 //! definitions in docs/database.md, not from yardtop's code).
 //!
 //! The tools come from `.ci/install-writers.sh`; a missing one fails loudly.
+//! On the database with IT's simple indexes, `init --existing` adds nothing (they
+//! serve); the index test uses the bare contract, where it adds its own.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -33,12 +35,15 @@ CREATE TABLE vehicles(vin TEXT PRIMARY KEY, make TEXT, model TEXT, powertrain TE
     gate_in_at TEXT, loaded_at TEXT, updated_at TEXT);
 CREATE TABLE events(id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, vin TEXT,
     kind TEXT NOT NULL, detail TEXT);
+PRAGMA journal_mode = WAL;
+";
+
+const IT_INDEXES: &str = "
 CREATE INDEX vehicles_status ON vehicles(status);
 CREATE INDEX vehicles_loaded_at ON vehicles(loaded_at);
 CREATE INDEX vehicles_consignment ON vehicles(consignment_id);
 CREATE INDEX vehicles_block ON vehicles(block);
 CREATE INDEX events_at ON events(at);
-PRAGMA journal_mode = WAL;
 ";
 
 fn root() -> PathBuf {
@@ -96,10 +101,19 @@ impl Yard {
     /// A contract database of the terminal's, filled by its own system, then
     /// given what `yardtop init --existing` adds.
     fn new() -> Yard {
+        Yard::build(true)
+    }
+
+    /// As `new`, with or without IT's simple indexes (without them, `init
+    /// --existing` adds yardtop's own).
+    fn build(it_indexes: bool) -> Yard {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("terminal.db");
         let y = Yard { _dir: dir, db };
         y.sql(CONTRACT);
+        if it_indexes {
+            y.sql(IT_INDEXES);
+        }
         y.python_file(&root().join("tests/writers/seed.py"));
         let said = y.yardtop(&["init", "--existing"]);
         assert!(said.contains("no row of"), "{said}");
@@ -440,7 +454,7 @@ fn foreign_keys_on_and_a_rollback_journal_writer() {
 
 #[test]
 fn dropping_any_index_yardtop_added_never_fails_a_write() {
-    let y = Yard::new();
+    let y = Yard::build(false);
     let names = Command::new(sqlite3_cli())
         .arg(&y.db)
         .arg("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'yt_%'")

@@ -1,4 +1,4 @@
-//! Export counters of SPEC §3 on hand-made databases; every expected figure was
+//! Export counters (docs/database.md) on hand-made databases; every expected figure was
 //! worked out by hand from the definitions.
 
 mod common;

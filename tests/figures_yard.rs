@@ -1,4 +1,4 @@
-//! Yard, consignment and alert figures of SPEC §3 on hand-made databases.
+//! Yard, consignment and alert figures (docs/database.md) on hand-made databases.
 
 mod common;
 use common::yard;

@@ -93,3 +93,25 @@ fn contract_database_with_its_simple_indexes_reads_exports_in_one_scan() {
         "the yard is found through the status index: {p}"
     );
 }
+
+#[test]
+fn activity_is_in_write_order_even_when_events_lost_its_key() {
+    let y = common::yard("UTC");
+    y.exec(
+        "INSERT INTO events(at, kind, detail) VALUES ('2026-11-26T08:00:00Z', 'park', 'first');
+         CREATE TABLE events_copy AS SELECT * FROM events; DROP TABLE events;
+         ALTER TABLE events_copy RENAME TO events;
+         INSERT INTO events(at, kind, detail) VALUES ('2026-11-26T07:00:00Z', 'park', 'second, no id');
+         INSERT INTO events(id, at, kind, detail) VALUES (0, '2026-11-26T06:00:00Z', 'park', 'third, id 0');",
+    );
+    let conn = yardtop::db::open_read_only(&y.path).unwrap();
+    assert_eq!(plan(&conn, q::NEWEST_EVENTS), "SCAN events");
+    let details: Vec<String> = conn
+        .prepare(q::NEWEST_EVENTS)
+        .unwrap()
+        .query_map([10], |r| r.get(4))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(details, ["third, id 0", "second, no id", "first"]);
+}

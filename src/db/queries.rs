@@ -38,6 +38,12 @@ pub const PENDING: &str =
 pub const STATUS_COUNTS: &str =
     "SELECT consignment_id, status, count(*) FROM vehicles WHERE consignment_id IN (?LIST) GROUP BY 1, 2";
 
+// Activity: the newest events in the order they were written. By rowid, not `id`:
+// a tool that recreated the table (pandas `to_sql(if_exists='replace')`) leaves `id`
+// a plain column, NULL for every event written afterwards without one, while the
+// rowid still grows with every insert. Reads the newest rows only, whatever the size.
+pub const NEWEST_EVENTS: &str = "SELECT id, at, vin, kind, detail FROM events ORDER BY rowid DESC LIMIT ?1";
+
 pub const CONSIGNMENT_REF: &str = "SELECT ref, brand, destination FROM consignments WHERE id = ?1";
 
 /// One exported-looking vehicle: status loaded or departed with a `loaded_at`.

@@ -1,4 +1,4 @@
-//! `yardtop check` as a user runs it (SPEC §1): exit 0 clean, 1 problems found,
+//! `yardtop check` as a user runs it: exit 0 clean, 1 problems found,
 //! 2 cannot read; never a panic, whatever the database holds.
 #![allow(
     clippy::unwrap_used,
@@ -364,5 +364,85 @@ fn a_corrupted_file_is_reported_without_a_panic() {
         assert!(text(&out.stdout).contains("integrity:"), "{}", text(&out.stdout));
     } else {
         assert!(!text(&out.stderr).is_empty());
+    }
+}
+
+#[test]
+fn an_earlier_versions_triggers_and_tables_are_reported_with_the_fix() {
+    let (dir, db) = fresh();
+    populate(&db);
+    fix_vins(&db);
+    let clean = check(dir.path(), &db);
+    let said = text(&clean.stdout);
+    assert_eq!(clean.status.code(), Some(0), "{said}");
+    assert!(said.contains("yardtop keeps nothing in this database"), "{said}");
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch(include_str!("data/earlier_summaries.sql"))
+        .unwrap();
+    let out = check(dir.path(), &db);
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    for line in [
+        "yardtop_leftover",
+        "28 triggers left by an earlier yardtop (yt_consignments_quality_del,",
+        "3 tables left by an earlier yardtop (yt_export_buckets, yt_consignment_exports, yt_quality)",
+        "fix: yardtop init --existing --db",
+    ] {
+        assert!(said.contains(line), "{line:?} not in:\n{said}");
+    }
+    let fixed = yardtop(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["init", "--existing"])
+        .output()
+        .unwrap();
+    assert!(fixed.status.success(), "{}", text(&fixed.stderr));
+    let out = check(dir.path(), &db);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
+
+#[test]
+fn an_events_table_recreated_without_its_key_is_reported() {
+    let (dir, db) = fresh();
+    populate(&db);
+    fix_vins(&db);
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE events_copy AS SELECT * FROM events; DROP TABLE events;
+             ALTER TABLE events_copy RENAME TO events;",
+        )
+        .unwrap();
+    let out = check(dir.path(), &db);
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("events_without_key"), "{said}");
+    assert!(said.contains("INTEGER PRIMARY KEY"), "{said}");
+}
+
+#[test]
+fn an_empty_status_is_a_missing_value_not_an_unknown_one() {
+    let (dir, db) = fresh();
+    populate(&db);
+    fix_vins(&db);
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "INSERT INTO vehicles(vin, powertrain, status, soc_pct, loaded_at, hold_reason)
+             VALUES ('LSJW24100000000999', 'BEV', '', '', '', '');",
+        )
+        .unwrap();
+    let out = check(dir.path(), &db);
+    let said = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("missing_value"), "{said}");
+    for not in [
+        "unknown_status",
+        "bad_number",
+        "bad_timestamp",
+        "unknown_hold_reason",
+    ] {
+        assert!(!said.contains(not), "{not} for empty strings:\n{said}");
     }
 }

@@ -1,4 +1,4 @@
-//! Export counters of SPEC §3 on hand-made databases; every expected figure was
+//! Export counters (docs/database.md) on hand-made databases; every expected figure was
 //! worked out by hand from the definitions.
 #![allow(
     clippy::unwrap_used,
@@ -186,4 +186,57 @@ fn unreadable_loaded_at_is_left_out_and_counted_as_data_quality() {
         .find(|a| a.kind == "data_quality")
         .expect("data_quality alert");
     assert_eq!(dq.count, 3);
+}
+
+#[test]
+fn the_record_is_as_of_now_loads_after_now_have_not_happened() {
+    // Port time UTC+8. C1 has 3 loads, all after --now; C2 has 2 before and 2
+    // after; C3 has 2 before. As of now C2 and C3 tie on 2: the lowest id wins,
+    // with its NEVs up to now and the port-local date of its last load up to now.
+    let y = yard("Asia/Shanghai");
+    y.consignment(1, "C1", "loading", 10, None);
+    y.consignment(2, "C2", "loading", 10, None);
+    y.consignment(3, "C3", "closed", 10, None);
+    for (i, at) in [
+        "2026-11-26T09:30:00Z",
+        "2026-11-27T01:00:00Z",
+        "2026-12-01T00:00:00Z",
+    ]
+    .iter()
+    .enumerate()
+    {
+        y.loaded(&format!("A{i}"), "BEV", "loaded", Some(at), Some(1));
+    }
+    // 2026-11-25T17:00Z is 01:00 on 26 November in port time.
+    y.loaded("B0", "BEV", "departed", Some("2026-11-24T10:00:00Z"), Some(2));
+    y.loaded("B1", "ICE", "loaded", Some("2026-11-25T17:00:00Z"), Some(2));
+    y.loaded("B2", "BEV", "loaded", Some("2026-11-26T09:00:01Z"), Some(2));
+    y.loaded("B3", "BEV", "loaded", Some("2026-11-28T09:00:00Z"), Some(2));
+    y.loaded("D0", "BEV", "loaded", Some("2026-11-20T09:00:00Z"), Some(3));
+    y.loaded("D1", "BEV", "loaded", Some("2026-11-21T09:00:00Z"), Some(3));
+    let f = y.figures("2026-11-26T09:00:00Z");
+    let r = f.exports.record_consignment.expect("a record");
+    assert_eq!(
+        (r.reference.as_str(), r.units, r.nev, r.loaded_on.as_str()),
+        ("C2", 2, 1, "2026-11-26")
+    );
+    // One second later B2 has loaded: C2 leads alone, its last load that instant.
+    let f = y.figures("2026-11-26T09:00:01Z");
+    let r = f.exports.record_consignment.expect("a record");
+    assert_eq!((r.reference.as_str(), r.units, r.nev), ("C2", 3, 2));
+    // Before any load, no record at all.
+    let f = y.figures("2026-11-01T00:00:00Z");
+    assert!(f.exports.record_consignment.is_none());
+}
+
+#[test]
+fn an_empty_loaded_at_is_a_missing_one_not_an_export_and_not_a_problem() {
+    let y = yard("UTC");
+    y.consignment(1, "C1", "loading", 10, None);
+    y.loaded("E1", "BEV", "loaded", Some(""), Some(1));
+    y.loaded("E2", "BEV", "loaded", Some("2026-11-26T08:00:00Z"), Some(1));
+    y.exec("UPDATE vehicles SET consignment_id = '' WHERE vin = 'E1'");
+    let f = y.figures("2026-11-26T09:00:00Z");
+    assert_eq!((f.exports.today.units, f.exports.today.nev), (1, 1));
+    assert_eq!(f.data_quality.problems, 0, "{:?}", f.data_quality);
 }

@@ -1,4 +1,4 @@
-//! Yard, consignment and alert figures of SPEC §3 on hand-made databases.
+//! Yard, consignment and alert figures (docs/database.md) on hand-made databases.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -285,6 +285,7 @@ fn hostile_rows_never_crash_and_are_counted() {
          INSERT INTO vehicles(vin, powertrain, status) VALUES (CAST(x'ff00fe' AS TEXT), 'BEV', 'parked');
          INSERT INTO vehicles(vin, powertrain, status) VALUES ('T3', 'BEV', 'teleported');
          INSERT INTO vehicles(vin, powertrain, status) VALUES ('T4', NULL, NULL);
+         INSERT INTO vehicles(vin, powertrain, status) VALUES ('T6', 'moped', '');
          INSERT INTO vehicles(vin, powertrain, status, block) VALUES ('T5', 'BEV', 'parked', x'00ff');
          INSERT INTO consignments(id, ref, planned_units, cutoff_at, status) VALUES (1, 'C1', 'lots', 'soon', 'open');
          INSERT INTO events(at, vin, kind, detail) VALUES ('now', 'T1', 'gate_in', x'1b5b324a');",
@@ -299,6 +300,7 @@ fn hostile_rows_never_crash_and_are_counted() {
         "bad_text",
         "unknown_status",
         "unknown_powertrain",
+        "missing_value",
         "bad_timestamp",
     ] {
         assert!(
@@ -409,4 +411,70 @@ fn a_vehicle_without_a_vin_is_in_the_yard_named_so_and_counted_as_a_problem() {
     assert_eq!(unchecked.subjects, ["(no VIN)"]);
     assert_eq!(f.data_quality.by_kind.get("missing_vin"), Some(&1));
     assert_eq!(f.data_quality.problems, 1);
+}
+
+#[test]
+fn empty_strings_are_missing_values_and_an_unreadable_soc_is_unchecked_only() {
+    // Rules: over 50, under 20, stale after 72 h. Every NEV in the yard lands in
+    // exactly one band; nothing untrusted is over or under.
+    let y = yard("UTC");
+    y.block("N01", "nev", 10, 10);
+    let fresh = Some("2026-11-26T08:00:00Z");
+    y.parked("OK", "BEV", "parked", Some("N01"), Some(35.0), fresh, None);
+    y.parked("OVER", "BEV", "parked", Some("N01"), Some(80.0), fresh, None);
+    y.parked("UNDER", "PHEV", "parked", Some("N01"), Some(10.0), fresh, None);
+    y.parked(
+        "STALE",
+        "BEV",
+        "parked",
+        Some("N01"),
+        Some(95.0),
+        Some("2026-11-20T08:00:00Z"),
+        None,
+    );
+    y.parked("NONE", "BEV", "parked", Some("N01"), None, None, None);
+    y.parked("ICE1", "ICE", "parked", Some("N01"), Some(99.0), fresh, None);
+    y.exec(
+        "INSERT INTO vehicles(vin, powertrain, status, block, soc_pct, soc_checked_at) VALUES
+           ('EMPTYSOC', 'BEV', 'parked', 'N01', '', '2026-11-26T08:00:00Z'),
+           ('EMPTYAT', 'BEV', 'staged', 'N01', 90, ''),
+           ('BADSOC', 'BEV', 'parked', 'N01', 'full', '2026-11-26T08:00:00Z'),
+           ('BADAT', 'FCEV', 'hold', 'N01', 5, 'yesterday'),
+           ('HIGHSOC', 'BEV', 'parked', 'N01', 180, '2026-11-26T08:00:00Z'),
+           ('NOSTATUS', 'BEV', '', 'N01', 90, '2026-11-26T08:00:00Z');
+         UPDATE vehicles SET hold_reason = 'battery' WHERE vin = 'BADAT';",
+    );
+    let f = y.figures("2026-11-26T09:00:00Z");
+    let soc = &f.yard.soc;
+    assert_eq!(f.yard.in_yard, 11, "NOSTATUS has no status: not in the yard");
+    assert_eq!(f.yard.in_yard_nev, 10);
+    assert_eq!((soc.over_max, soc.under_min, soc.in_band), (1, 1, 1));
+    assert_eq!(
+        soc.unchecked, 7,
+        "STALE NONE EMPTYSOC EMPTYAT BADSOC BADAT HIGHSOC"
+    );
+    assert_eq!(
+        soc.over_max + soc.under_min + soc.in_band + soc.unchecked,
+        f.yard.in_yard_nev
+    );
+    let dq = &f.data_quality.by_kind;
+    assert_eq!(dq.get("bad_number"), Some(&2), "BADSOC and HIGHSOC: {dq:?}");
+    assert_eq!(
+        dq.get("bad_timestamp"),
+        Some(&1),
+        "BADAT only, '' is missing: {dq:?}"
+    );
+    assert_eq!(dq.get("missing_value"), Some(&1), "NOSTATUS: {dq:?}");
+    assert_eq!(
+        dq.get("unknown_status"),
+        None,
+        "'' is not an unknown status: {dq:?}"
+    );
+    assert_eq!(f.data_quality.problems, 4);
+    let over = f
+        .alerts
+        .iter()
+        .find(|a| a.kind == "soc_over_max")
+        .expect("over alert");
+    assert_eq!(over.subjects, ["OVER"]);
 }

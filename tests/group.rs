@@ -14,7 +14,6 @@
 mod robust_common;
 
 use std::ffi::OsStr;
-use std::path::Path;
 use std::process::Command;
 
 use robust_common::*;

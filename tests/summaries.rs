@@ -1,6 +1,9 @@
-//! yardtop's summary tables must give exactly the figures that reading every row
-//! gives: on random yards with hostile values, after inserts, updates and deletes,
-//! at awkward instants, and after `init --existing` on a contract-only database.
+//! yardtop keeps no summary: its indexes change how fast the figures come, never
+//! what they are. On random yards with hostile values, after inserts, updates and
+//! deletes, at awkward instants, a database with yardtop's indexes and a bare
+//! contract database give the same figures; and `init --existing` on a database an
+//! earlier yardtop had equipped with triggers and summary tables removes them all,
+//! says so, and changes no row.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -14,7 +17,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusqlite::{params, Connection};
 
-/// Drops everything of yardtop's own, leaving the contract schema of SPEC §2.
+/// Drops everything of yardtop's own, leaving the contract's tables.
 fn strip_to_contract(conn: &Connection) {
     let names: Vec<(String, String)> = conn
         .prepare("SELECT type, name FROM sqlite_master WHERE name LIKE 'yt\\_%' ESCAPE '\\' AND type IN ('trigger','table','index')")
@@ -162,14 +165,14 @@ const NOWS: &[&str] = &[
 ];
 
 #[test]
-fn summaries_give_exactly_the_figures_of_the_rows() {
+fn indexes_never_change_a_figure() {
     for seed in 1..=4 {
         let with = common::yard("Asia/Shanghai");
         let without = common::yard("Asia/Shanghai");
         strip_to_contract(&without.conn);
         write_history(&[&with.conn, &without.conn], seed);
-        assert!(yardtop::db::has_summaries(&with.conn));
-        assert!(!yardtop::db::has_summaries(&without.conn));
+        assert!(!yardtop::db::lacks_yardtop_indexes(&with.conn));
+        assert!(yardtop::db::lacks_yardtop_indexes(&without.conn));
         for now in NOWS {
             let (a, b) = (with.figures(now), without.figures(now));
             assert_eq!(a.exports, b.exports, "seed {seed}, now {now}");
@@ -179,56 +182,102 @@ fn summaries_give_exactly_the_figures_of_the_rows() {
     }
 }
 
+fn dump(c: &Connection) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in [
+        "vehicles",
+        "consignments",
+        "events",
+        "settings",
+        "yard_blocks",
+        "vessel_calls",
+        "vessels",
+    ] {
+        let mut stmt = c.prepare(&format!("SELECT * FROM {t} ORDER BY rowid")).unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap();
+        out.extend(rows.map(Result::unwrap));
+    }
+    out
+}
+
+fn names(c: &Connection, kind: &str) -> Vec<String> {
+    c.prepare(
+        "SELECT name FROM sqlite_master WHERE type = ?1 AND name LIKE 'yt\\_%' ESCAPE '\\' ORDER BY name",
+    )
+    .unwrap()
+    .query_map([kind], |r| r.get(0))
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
 #[test]
-fn init_existing_backfills_without_changing_a_row() {
+fn init_existing_removes_an_earlier_versions_triggers_and_tables_without_changing_a_row() {
     let reference = common::yard("Asia/Shanghai");
-    let contract = common::yard("Asia/Shanghai");
-    strip_to_contract(&contract.conn);
-    write_history(&[&reference.conn, &contract.conn], 9);
-    let dump = |c: &Connection| -> Vec<String> {
-        let mut out = Vec::new();
-        for t in ["vehicles", "consignments", "events", "settings"] {
-            let mut stmt = c
-                .prepare(&format!(
-                    "SELECT quote(t.*) FROM (SELECT * FROM {t} ORDER BY rowid) t"
-                ))
-                .unwrap_or_else(|_| c.prepare(&format!("SELECT * FROM {t}")).unwrap());
-            let n = stmt.column_count();
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok((0..n)
-                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
-                        .collect::<Vec<_>>()
-                        .join("|"))
-                })
-                .unwrap();
-            out.extend(rows.map(Result::unwrap));
-        }
-        out
-    };
-    let before = dump(&contract.conn);
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_yardtop"))
+    let earlier = common::yard("Asia/Shanghai");
+    strip_to_contract(&reference.conn);
+    strip_to_contract(&earlier.conn);
+    // What an earlier yardtop's `init --existing` installed, exactly as it shipped.
+    earlier
+        .conn
+        .execute_batch(include_str!("data/earlier_indexes.sql"))
+        .unwrap();
+    earlier
+        .conn
+        .execute_batch(include_str!("data/earlier_summaries.sql"))
+        .unwrap();
+    assert_eq!(names(&earlier.conn, "trigger").len(), 28);
+    write_history(&[&reference.conn, &earlier.conn], 9);
+
+    let before = dump(&earlier.conn);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_yardtop"))
         .args(["init", "--existing", "--db"])
-        .arg(&contract.path)
+        .arg(&earlier.path)
         .output()
         .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    assert_eq!(before, dump(&contract.conn), "init --existing changed a row");
-    assert!(yardtop::db::has_summaries(&contract.conn));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(before, dump(&earlier.conn), "init --existing changed a row");
+    assert!(names(&earlier.conn, "trigger").is_empty(), "triggers left");
+    assert!(names(&earlier.conn, "table").is_empty(), "summary tables left");
+    for line in [
+        "removed trigger yt_vehicles_export_ins",
+        "removed table yt_export_buckets",
+        "removed table yt_quality",
+        "removed index yt_vehicles_in_yard",
+    ] {
+        assert!(said.contains(line), "{line:?} not said in:\n{said}");
+    }
+    assert!(!yardtop::db::lacks_yardtop_indexes(&earlier.conn), "{said}");
     for now in NOWS {
-        assert_eq!(reference.figures(now), contract.figures(now), "now {now}");
+        assert_eq!(reference.figures(now), earlier.figures(now), "now {now}");
     }
-    // And the triggers keep it right from then on.
-    for c in [&reference.conn, &contract.conn] {
-        c.execute(
-            "UPDATE vehicles SET status = 'loaded', loaded_at = ?1, powertrain = 'BEV' WHERE vin = 'V0007'",
-            params!["2026-11-26T09:05:00Z"],
-        )
+    // A vehicle loaded with INSERT OR REPLACE (which fires no delete trigger
+    // without recursive_triggers) now counts once.
+    for c in [&reference.conn, &earlier.conn] {
+        for _ in 0..2 {
+            c.execute(
+                "INSERT OR REPLACE INTO vehicles(vin, status, loaded_at, powertrain, consignment_id) VALUES ('V0007', 'loaded', ?1, 'BEV', 3)",
+                params!["2026-11-26T09:05:00Z"],
+            )
+            .unwrap();
+        }
+    }
+    assert_eq!(reference.figures(NOWS[0]), earlier.figures(NOWS[0]));
+    // Run again, it has nothing left to do.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_yardtop"))
+        .args(["init", "--existing", "--db"])
+        .arg(&earlier.path)
+        .output()
         .unwrap();
-    }
-    assert_eq!(reference.figures(NOWS[0]), contract.figures(NOWS[0]));
+    let said = String::from_utf8_lossy(&again.stdout);
+    assert!(said.contains("nothing to do"), "{said}");
 }

@@ -20,10 +20,13 @@ pub enum Kind {
     BlockOverCapacity,
     SlotConflict,
     LoadedWithoutTime,
+    MissingValue,
+    YardtopLeftover,
+    EventsWithoutKey,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 17] = [
         Kind::BadTimestamp,
         Kind::UnknownStatus,
         Kind::UnknownPowertrain,
@@ -38,6 +41,9 @@ impl Kind {
         Kind::BlockOverCapacity,
         Kind::SlotConflict,
         Kind::LoadedWithoutTime,
+        Kind::MissingValue,
+        Kind::YardtopLeftover,
+        Kind::EventsWithoutKey,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +62,9 @@ impl Kind {
             Kind::BlockOverCapacity => "block_over_capacity",
             Kind::SlotConflict => "slot_conflict",
             Kind::LoadedWithoutTime => "loaded_without_time",
+            Kind::MissingValue => "missing_value",
+            Kind::YardtopLeftover => "yardtop_leftover",
+            Kind::EventsWithoutKey => "events_without_key",
         }
     }
 
@@ -67,8 +76,10 @@ impl Kind {
     pub fn describe(self) -> &'static str {
         match self {
             Kind::BadTimestamp => "rows with a timestamp that is not RFC 3339 (write 2026-11-26T09:00:00Z)",
-            Kind::UnknownStatus => "rows with a status that is missing or not one of the schema's values",
-            Kind::UnknownPowertrain => "vehicles whose powertrain is missing or not BEV, PHEV, FCEV, HEV or ICE",
+            Kind::UnknownStatus => {
+                "rows with a status that is not one of the schema's values (or a call or consignment without one)"
+            }
+            Kind::UnknownPowertrain => "vehicles whose powertrain is not BEV, PHEV, FCEV, HEV or ICE",
             Kind::UnknownZone => "blocks whose zone is missing or not nev, ice, staging, inspection or quarantine",
             Kind::UnknownHoldReason => {
                 "vehicles on hold without a reason, or with a reason other than customs, damage, battery, documents, other"
@@ -82,6 +93,13 @@ impl Kind {
             Kind::BlockOverCapacity => "blocks holding more vehicles than rows x slots_per_row",
             Kind::SlotConflict => "slots held by more than one vehicle in the yard",
             Kind::LoadedWithoutTime => "loaded or departed vehicles without loaded_at",
+            Kind::MissingValue => "vehicles whose status or powertrain is missing (NULL or empty)",
+            Kind::YardtopLeftover => {
+                "triggers, tables or indexes an earlier yardtop added, which cost the terminal's writers or can make their writes fail; remove them with `yardtop init --existing`"
+            }
+            Kind::EventsWithoutKey => {
+                "events.id is not the INTEGER PRIMARY KEY (a tool recreated the table): new events may have no id; yardtop orders events by rowid, but the system that owns the table should recreate it with `id INTEGER PRIMARY KEY AUTOINCREMENT`"
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-//! `yardtop check` (SPEC §1): verifies a yard database's schema and integrity, and
+//! `yardtop check`: verifies a yard database's schema and integrity, and
 //! lists its data-quality problems with examples. Exit 0 clean, 1 problems found,
 //! 2 cannot read (missing, not a database, corrupted beyond reading, a newer
 //! schema). It opens the file read-only and never changes it.
@@ -19,7 +19,7 @@ use crate::sanitize::clean;
 pub use kinds::Kind;
 pub use report::{Finding, Report};
 
-/// The columns of SPEC §2 each contract table must have.
+/// The columns of the contract (docs/database.md) each table must have.
 const COLUMNS: [(&str, &[&str]); 7] = [
     ("settings", &["key", "value"]),
     ("yard_blocks", &["code", "zone", "rows", "slots_per_row"]),
@@ -85,6 +85,7 @@ pub fn check(path: &Path) -> Result<Report> {
     check_tables(&conn, &shown)?;
     let mut report = Report::new(shown.clone(), version);
     report.integrity = quick_check(&conn).map_err(|e| unreadable(&shown, &e))?;
+    additions(&conn, &mut report).map_err(|e| unreadable(&shown, &e))?;
     let scanned = conn.unchecked_transaction().and_then(|tx| {
         scan::Scan::new(&tx, &mut report).run()?;
         tx.commit()
@@ -100,7 +101,7 @@ pub fn check(path: &Path) -> Result<Report> {
     Ok(report)
 }
 
-/// Every contract table with every column of SPEC §2, else the file is not a yard
+/// Every contract table with every column of the contract, else the file is not a yard
 /// database this build can judge.
 fn check_tables(conn: &Connection, shown: &str) -> Result<()> {
     let missing = db::missing_tables(conn).map_err(|e| unreadable(shown, &e))?;
@@ -130,6 +131,55 @@ fn check_tables(conn: &Connection, shown: &str) -> Result<()> {
                 lacking.join(", ")
             )));
         }
+    }
+    Ok(())
+}
+
+/// What yardtop keeps in the database (nothing that could be out of step: only
+/// indexes, which SQLite keeps with every write), what an earlier version left
+/// there, and an `events` table that lost its key.
+fn additions(conn: &Connection, report: &mut Report) -> rusqlite::Result<()> {
+    let plan = db::additions::plan(conn)?;
+    let left = plan.leftovers().len();
+    report.notes.push(if left == 0 {
+        "yardtop keeps nothing in this database that could be out of step with the rows: no trigger, no summary table, only indexes; every figure is computed from the rows".into()
+    } else {
+        "this yardtop keeps nothing that could be out of step with the rows (every figure is computed from them); an earlier version's additions are listed below".into()
+    });
+    let path = report.path.clone();
+    for (what, names) in [
+        ("triggers", &plan.triggers),
+        ("tables", &plan.tables),
+        ("indexes", &plan.indexes),
+    ] {
+        if names.is_empty() {
+            continue;
+        }
+        let mut shown: Vec<&str> = names.iter().map(String::as_str).take(6).collect();
+        if names.len() > shown.len() {
+            shown.push("…");
+        }
+        report.add_many(
+            Kind::YardtopLeftover,
+            names.len() as u64,
+            format!(
+                "{} {what} left by an earlier yardtop ({}); fix: yardtop init --existing --db {path}",
+                names.len(),
+                shown.join(", ")
+            ),
+        );
+    }
+    if !db::additions::events_id_is_key(conn)? {
+        report.add(Kind::EventsWithoutKey, || {
+            "events: id is a plain column, not INTEGER PRIMARY KEY; Activity stays in write order (by rowid)".into()
+        });
+    }
+    if !plan.add.is_empty() {
+        let names: Vec<String> = plan.add.iter().map(|i| i.name.clone()).collect();
+        report.notes.push(format!(
+            "yardtop's indexes are missing ({}): the figures are exact but slower; add them with `yardtop init --existing`",
+            names.join(", ")
+        ));
     }
     Ok(())
 }

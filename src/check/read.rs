@@ -36,8 +36,9 @@ pub fn proper_text(row: &Row<'_>, idx: usize) -> Option<String> {
     }
 }
 
+/// NULL or an empty string: a missing value (CSV tools write NULL as '').
 pub fn is_null(row: &Row<'_>, idx: usize) -> bool {
-    matches!(row.get_ref(idx), Ok(ValueRef::Null) | Err(_))
+    value::is_missing(row, idx)
 }
 
 /// A text column that holds a blob or bytes that are not UTF-8.
@@ -49,23 +50,25 @@ pub fn bad_text(row: &Row<'_>, idx: usize) -> bool {
     }
 }
 
-/// An integer column holding NULL or an integer (as the dashboard's data-quality
-/// scan decides: a real or a text, even "3", is the wrong type).
+/// An integer column holding nothing or an integer (as the dashboard's data-quality
+/// scan decides: a fractional real or a text, even "3", is the wrong type).
 pub fn int_ok(row: &Row<'_>, idx: usize) -> bool {
-    matches!(row.get_ref(idx), Ok(ValueRef::Null) | Ok(ValueRef::Integer(_)))
+    is_null(row, idx) || int(row, idx).is_some()
 }
 
+/// An integer, or a whole REAL (pandas writes a nullable integer column as 3.0).
 pub fn int(row: &Row<'_>, idx: usize) -> Option<i64> {
     match row.get_ref(idx) {
         Ok(ValueRef::Integer(i)) => Some(i),
+        Ok(ValueRef::Real(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
         _ => None,
     }
 }
 
-/// A percentage column: NULL, or a number from 0 to 100.
+/// A percentage column: missing, or a number from 0 to 100.
 pub fn pct_ok(row: &Row<'_>, idx: usize) -> bool {
     match row.get_ref(idx) {
-        Ok(ValueRef::Null) => true,
+        _ if is_null(row, idx) => true,
         Ok(ValueRef::Integer(i)) => (0..=100).contains(&i),
         Ok(ValueRef::Real(f)) => (0.0..=100.0).contains(&f),
         _ => false,

@@ -37,6 +37,8 @@ pub struct Report {
     pub vin_warnings: Finding,
     /// Rows read per table.
     pub rows: Vec<(&'static str, u64)>,
+    /// Lines said about the database that are not problems.
+    pub notes: Vec<String>,
     /// Why the data-quality scan could not finish (after a failed quick_check).
     pub scan_error: Option<String>,
     /// Which row each kind last counted, so a row is counted once per kind.
@@ -63,6 +65,15 @@ impl Report {
     /// Counts `kind` for something that is not one row (a block, a slot).
     pub fn add(&mut self, kind: Kind, example: impl FnOnce() -> String) {
         self.findings.entry(kind).or_default().add(example);
+    }
+
+    /// Counts `n` of `kind` (things that are not rows) under one example line.
+    pub fn add_many(&mut self, kind: Kind, n: u64, example: String) {
+        let f = self.findings.entry(kind).or_default();
+        f.count += n;
+        if f.examples.len() < EXAMPLES {
+            f.examples.push(example);
+        }
     }
 
     pub fn warn_vin(&mut self, example: impl FnOnce() -> String) {
@@ -104,6 +115,9 @@ impl Report {
             for line in self.integrity.iter().take(EXAMPLES) {
                 let _ = writeln!(out, "    {line}");
             }
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "{note}");
         }
         if let Some(e) = &self.scan_error {
             let _ = writeln!(out, "data quality: the scan stopped early: {e}");

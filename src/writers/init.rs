@@ -1,11 +1,13 @@
 //! `yardtop init`: a new, empty yard database; `init --existing`: yardtop's indexes
-//! added to a contract database another system created, without changing a row.
+//! added to a contract database another system created, and what an earlier version
+//! added (triggers, the tables only they kept, indexes that no longer earn their
+//! place) removed, without changing a row of the contract's tables.
 
 use rusqlite::Connection;
 
 use crate::cli::InitArgs;
 use crate::ctx::Ctx;
-use crate::db::{self, settings::DEFAULTS};
+use crate::db::{self, additions, settings::DEFAULTS};
 use crate::error::{db_error, Result, UserError};
 
 pub fn run(ctx: &Ctx, args: &InitArgs) -> Result<()> {
@@ -33,7 +35,7 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> Result<()> {
     Ok(())
 }
 
-/// Fills `settings` with the given port identity and the defaults of SPEC §2.
+/// Fills `settings` with the given port identity and the contract's defaults.
 pub fn write_settings(
     conn: &Connection,
     port_name: Option<&str>,
@@ -55,28 +57,48 @@ pub fn write_settings(
 
 fn existing(ctx: &Ctx) -> Result<()> {
     let conn = crate::writers::open::open_writer(&ctx.db)?;
-    // One transaction: the summaries are filled from the rows as they are at this
-    // instant, and the triggers keep them right from the next write on.
-    let sql = format!(
-        "BEGIN IMMEDIATE; {} {} {} COMMIT;",
-        db::SCHEMA_SQL,
-        db::SUMMARIES_SQL,
-        db::summary::backfill_sql()
-    );
-    if let Err(e) = conn.execute_batch(&sql) {
-        let _ = conn.execute_batch("ROLLBACK");
-        return Err(db_error(&ctx.db, &e));
-    }
+    let fail = |e: &rusqlite::Error| db_error(&ctx.db, e);
+    // Planned and carried out in one write transaction, so that what is removed is
+    // what was seen.
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| fail(&e))?;
+    let done = additions::plan(&conn).and_then(|plan| {
+        conn.execute_batch(&additions::apply_sql(&plan))?;
+        Ok(plan)
+    });
+    let plan = match done.and_then(|p| conn.execute_batch("COMMIT").map(|_| p)) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(fail(&e));
+        }
+    };
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| db_error(&ctx.db, &e))?;
+        .map_err(|e| fail(&e))?;
     if version == 0 {
         conn.pragma_update(None, "user_version", db::SCHEMA_VERSION)
-            .map_err(|e| db_error(&ctx.db, &e))?;
+            .map_err(|e| fail(&e))?;
     }
-    println!(
-        "added yardtop's indexes to {}; no row was changed",
-        ctx.db.display()
-    );
+    let shown = crate::sanitize::clean(&ctx.db.display().to_string());
+    for what in plan.leftovers() {
+        println!("removed {what} (added by an earlier yardtop)");
+    }
+    for index in &plan.add {
+        println!(
+            "added index {} on {}({})",
+            index.name,
+            index.table,
+            index.columns.join(", ")
+        );
+    }
+    if plan.add.is_empty() && plan.leftovers().is_empty() {
+        println!("{shown} already has what yardtop needs; nothing to do");
+    }
+    println!("no row of {shown} was changed; yardtop adds no triggers and no tables");
+    if !db::additions::events_id_is_key(&conn).unwrap_or(true) {
+        println!(
+            "note: events.id is no longer the table's INTEGER PRIMARY KEY (a tool recreated the table); yardtop orders events by rowid and never rewrites another system's table: `yardtop check` says more"
+        );
+    }
     Ok(())
 }

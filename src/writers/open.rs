@@ -54,12 +54,8 @@ pub fn create_new(path: &Path) -> Result<Connection> {
     })?;
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
         .map_err(|e| db_error(path, &e))?;
-    conn.execute_batch(&format!(
-        "BEGIN; {} {} COMMIT;",
-        db::SCHEMA_SQL,
-        db::SUMMARIES_SQL
-    ))
-    .map_err(|e| db_error(path, &e))?;
+    conn.execute_batch(&format!("BEGIN; {} COMMIT;", db::SCHEMA_SQL))
+        .map_err(|e| db_error(path, &e))?;
     conn.pragma_update(None, "user_version", db::SCHEMA_VERSION)
         .map_err(|e| db_error(path, &e))?;
     db::value::register_functions(&conn).map_err(|e| db_error(path, &e))?;

@@ -12,7 +12,7 @@ use crate::util;
 /// A yard database the benchmark measures.
 pub struct Db {
     pub path: PathBuf,
-    /// yardtop's summary tables, triggers and pinned indexes are all there.
+    /// yardtop's indexes are all there (and nothing an earlier version left).
     pub summaries: bool,
     pub vehicles: i64,
     pub events: i64,
@@ -92,7 +92,7 @@ pub fn ensure_demo(
 /// Does the (readable) yard database at `path` have yardtop's summaries?
 fn inspect(path: &Path) -> Result<bool, String> {
     let conn = yardtop::db::open_read_only(path).map_err(|e| e.to_string())?;
-    Ok(yardtop::db::has_summaries(&conn))
+    Ok(!yardtop::db::lacks_yardtop_indexes(&conn))
 }
 
 fn describe(path: &Path, origin: String) -> Result<Db, String> {
@@ -103,7 +103,7 @@ fn describe(path: &Path, origin: String) -> Result<Db, String> {
     };
     Ok(Db {
         path: path.to_path_buf(),
-        summaries: yardtop::db::has_summaries(&conn),
+        summaries: !yardtop::db::lacks_yardtop_indexes(&conn),
         vehicles: count("SELECT count(*) FROM vehicles")?,
         events: count("SELECT count(*) FROM events")?,
         in_yard: count(

@@ -51,7 +51,7 @@ pub fn refresh_parts(
     now: DateTime<Utc>,
     runs: usize,
 ) -> Result<BTreeMap<String, Vec<f64>>, String> {
-    use yardtop::figures::{consignments, exports, exports_fast, quality, yard};
+    use yardtop::figures::{consignments, exports, quality, yard};
     let e = |what: &str, err: rusqlite::Error| format!("{what}: {err}");
     let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let now_ms = now.timestamp_millis();
@@ -61,38 +61,11 @@ pub fn refresh_parts(
         let settings = yardtop::db::settings::Settings::read(conn).map_err(|x| e("settings", x))?;
         let tz = settings.timezone;
         let periods = yardtop::time::Periods::new(&tz, now);
-        let summarised = yardtop::db::has_summaries(conn);
-        out.entry("1 settings + has_summaries".to_string())
-            .or_default()
-            .push(ms_since(t));
+        out.entry("1 settings".to_string()).or_default().push(ms_since(t));
 
         let t = Instant::now();
-        let fast = if summarised {
-            exports_fast::pass(conn, &tz, &periods).map_err(|x| e("exports_fast::pass", x))?
-        } else {
-            None
-        };
-        let pass = match fast {
-            Some(p) => {
-                out.entry("2 exports (summaries: exports_fast::pass)".to_string())
-                    .or_default()
-                    .push(ms_since(t));
-                p
-            }
-            None => {
-                let p = exports::pass(conn, &tz, &periods).map_err(|x| e("exports::pass", x))?;
-                out.entry("2 exports (rows: exports::pass)".to_string())
-                    .or_default()
-                    .push(ms_since(t));
-                p
-            }
-        };
-
-        // One ragged edge of a window (loads between now and now): the text range
-        // read is widened by days on both sides.
-        let t = Instant::now();
-        queries::exports_between(conn, now_ms, now_ms).map_err(|x| e("exports_between", x))?;
-        out.entry("2a of which one ragged edge, queries::exports_between(now, now)".to_string())
+        let pass = exports::pass(conn, &tz, &periods).map_err(|x| e("exports::pass", x))?;
+        out.entry("2 exports (rows: exports::pass)".to_string())
             .or_default()
             .push(ms_since(t));
 
@@ -142,21 +115,15 @@ pub fn refresh_parts(
             .push(ms_since(t));
 
         let t = Instant::now();
-        quality::scan(conn, &settings, summarised, yard_pass.bad_utf8_rows + bad)
+        quality::scan(conn, &settings, yard_pass.bad_utf8_rows + bad, None)
             .map_err(|x| e("quality::scan", x))?;
         out.entry("5 quality::scan".to_string())
             .or_default()
             .push(ms_since(t));
         for table in yardtop::db::quality::TABLES {
             let t = Instant::now();
-            let counted = summarised && yardtop::db::summary::COUNTED_TABLES.contains(&table);
-            if counted {
-                yardtop::db::quality::counted(conn, table).map_err(|x| e("quality::counted", x))?;
-            } else {
-                yardtop::db::quality::scan(conn, table).map_err(|x| e("quality::scan", x))?;
-            }
-            let how = if counted { "counted (summary)" } else { "scanned" };
-            out.entry(format!("5a of which {table}, {how}"))
+            yardtop::db::quality::scan(conn, table).map_err(|x| e("quality::scan", x))?;
+            out.entry(format!("5a of which {table}, scanned"))
                 .or_default()
                 .push(ms_since(t));
         }

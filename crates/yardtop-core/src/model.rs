@@ -1,4 +1,5 @@
-//! The yard's vocabulary: the enumerations of SPEC §2 and what they mean in §3.
+//! The yard's vocabulary: the enumerations of the contract and what they mean for
+//! the figures (docs/database.md).
 //! Parsing is exact (lower-case statuses, upper-case powertrains); anything else is
 //! an unknown value, a data-quality problem.
 
@@ -125,20 +126,22 @@ impl ConsignmentStatus {
     }
 }
 
-/// Where an NEV's SoC reading falls against the yard's rules (SPEC §3).
+/// Where an NEV's SoC reading falls against the yard's rules. Every NEV in the
+/// yard is in exactly one band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SocBand {
     InBand,
     OverMax,
     UnderMin,
-    /// No reading, or one older than `soc_check_max_age_h`: not trusted, so never
-    /// counted as over or under.
+    /// No trusted reading: missing, empty, unreadable, out of 0-100, or older than
+    /// `soc_check_max_age_h`. Never counted as over or under, since the battery may
+    /// be anywhere.
     Unchecked,
 }
 
-/// The SoC band of a reading of `pct` percent taken `age_ms` ago. Over and under
-/// are strict; a reading is stale when strictly older than the age limit; a missing
-/// value or time is no reading.
+/// The SoC band of a reading of `pct` percent taken `age_ms` ago (None: missing or
+/// unreadable). Over and under are strict; a reading is stale when strictly older
+/// than the age limit; a value outside 0-100 is no reading.
 pub fn soc_band(
     pct: Option<f64>,
     age_ms: Option<i64>,
@@ -147,7 +150,7 @@ pub fn soc_band(
     max_age_h: f64,
 ) -> SocBand {
     match (pct, age_ms) {
-        (Some(pct), Some(age)) if age as f64 <= max_age_h * 3_600_000.0 => {
+        (Some(pct), Some(age)) if (0.0..=100.0).contains(&pct) && age as f64 <= max_age_h * 3_600_000.0 => {
             if pct > soc_max {
                 SocBand::OverMax
             } else if pct < soc_min {
@@ -158,6 +161,21 @@ pub fn soc_band(
         }
         _ => SocBand::Unchecked,
     }
+}
+
+/// `soc_band` of a reading as the database held it: `Err` is an unreadable value
+/// (counted in data quality by its reader, and here unchecked like a missing one).
+#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
+pub fn soc_band_of(
+    pct: Result<Option<f64>, ()>,
+    checked_ms: Result<Option<i64>, ()>,
+    now_ms: i64,
+    soc_max: f64,
+    soc_min: f64,
+    max_age_h: f64,
+) -> SocBand {
+    let age = checked_ms.ok().flatten().map(|at| now_ms.saturating_sub(at));
+    soc_band(pct.ok().flatten(), age, soc_max, soc_min, max_age_h)
 }
 
 #[cfg(test)]
@@ -190,5 +208,59 @@ mod tests {
             .map(|s| s.as_str())
             .collect();
         assert_eq!(yard, ["gated_in", "parked", "hold", "staged"]);
+    }
+
+    const H: i64 = 3_600_000;
+
+    fn band(pct: Result<Option<f64>, ()>, age_h: Result<Option<i64>, ()>) -> SocBand {
+        // Rules: over 50, under 20, stale after 72 h; now is 1,000 h.
+        let now = 1_000 * H;
+        soc_band_of(pct, age_h.map(|a| a.map(|h| now - h * H)), now, 50.0, 20.0, 72.0)
+    }
+
+    #[test]
+    fn soc_bands_by_hand() {
+        assert_eq!(
+            band(Ok(Some(50.0)), Ok(Some(1))),
+            SocBand::InBand,
+            "50 is not over 50"
+        );
+        assert_eq!(band(Ok(Some(50.5)), Ok(Some(1))), SocBand::OverMax);
+        assert_eq!(
+            band(Ok(Some(20.0)), Ok(Some(1))),
+            SocBand::InBand,
+            "20 is not under 20"
+        );
+        assert_eq!(band(Ok(Some(19.9)), Ok(Some(1))), SocBand::UnderMin);
+        assert_eq!(
+            band(Ok(Some(90.0)), Ok(Some(72))),
+            SocBand::OverMax,
+            "72 h is not older than 72 h"
+        );
+        assert_eq!(
+            band(Ok(Some(90.0)), Ok(Some(73))),
+            SocBand::Unchecked,
+            "stale: never over"
+        );
+        assert_eq!(
+            band(Ok(Some(5.0)), Ok(Some(73))),
+            SocBand::Unchecked,
+            "stale: never under"
+        );
+    }
+
+    #[test]
+    fn a_missing_or_unreadable_reading_is_unchecked_never_over_or_under() {
+        // Value missing ('' reads as missing too), time present, and the reverse.
+        assert_eq!(band(Ok(None), Ok(Some(1))), SocBand::Unchecked);
+        assert_eq!(band(Ok(Some(90.0)), Ok(None)), SocBand::Unchecked);
+        assert_eq!(band(Ok(Some(5.0)), Ok(None)), SocBand::Unchecked);
+        // Unreadable value ('full') or time ('yesterday').
+        assert_eq!(band(Err(()), Ok(Some(1))), SocBand::Unchecked);
+        assert_eq!(band(Ok(Some(90.0)), Err(())), SocBand::Unchecked);
+        assert_eq!(band(Ok(Some(5.0)), Err(())), SocBand::Unchecked);
+        // A percentage that cannot be one.
+        assert_eq!(band(Ok(Some(150.0)), Ok(Some(1))), SocBand::Unchecked);
+        assert_eq!(band(Ok(Some(-3.0)), Ok(Some(1))), SocBand::Unchecked);
     }
 }

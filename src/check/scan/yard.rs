@@ -67,13 +67,21 @@ impl Scan<'_> {
             });
         }
         let powertrain = proper_text(row, 3).as_deref().and_then(Powertrain::parse);
-        if powertrain.is_none() {
+        if is_null(row, 3) {
+            self.report.hit(Kind::MissingValue, no, || {
+                format!("{label}: powertrain is missing ({})", show(row, 3))
+            });
+        } else if powertrain.is_none() {
             self.report.hit(Kind::UnknownPowertrain, no, || {
                 format!("{label}: powertrain is {}", show(row, 3))
             });
         }
         let status = proper_text(row, 7).as_deref().and_then(VehicleStatus::parse);
-        if status.is_none() {
+        if is_null(row, 7) {
+            self.report.hit(Kind::MissingValue, no, || {
+                format!("{label}: status is missing ({})", show(row, 7))
+            });
+        } else if status.is_none() {
             self.report.hit(Kind::UnknownStatus, no, || {
                 format!("{label}: status is {}", show(row, 7))
             });

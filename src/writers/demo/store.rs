@@ -62,14 +62,13 @@ pub fn write(conn: &Connection, path: &Path, plan: &Plan, seed: u64, progress: b
     drop(sink);
     conn.execute_batch("COMMIT").map_err(err)?;
     bar.finish_and_clear();
-    finish(conn, path, progress).map_err(err)?;
+    finish(conn, progress).map_err(err)?;
     Ok(counts)
 }
 
-/// What `init --existing` does to a full database: yardtop's indexes, its summary
-/// tables' triggers, and the summaries filled from the rows. Then the file becomes
-/// WAL, like every yard database (SPEC §2).
-fn finish(conn: &Connection, path: &Path, progress: bool) -> rusqlite::Result<()> {
+/// yardtop's indexes on the full database (built once after the bulk load). Then
+/// the file becomes WAL, like every yard database.
+fn finish(conn: &Connection, progress: bool) -> rusqlite::Result<()> {
     let spin = spinner(progress);
     spin.set_message("building indexes");
     // Let SQLite's sorter use a second core for the index builds; each of its
@@ -77,20 +76,14 @@ fn finish(conn: &Connection, path: &Path, progress: bool) -> rusqlite::Result<()
     conn.execute_batch("PRAGMA threads = 2; PRAGMA cache_size = -32768;")?;
     conn.execute_batch("BEGIN")?;
     conn.execute_batch(crate::db::SCHEMA_SQL)?;
-    conn.execute_batch(crate::db::SUMMARIES_SQL)?;
-    spin.set_message("summing up exports");
-    fill_export_summaries(conn)?;
     conn.execute_batch("COMMIT")?;
-    spin.set_message("checking data quality");
-    fill_quality(conn, path)?;
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
     spin.finish_and_clear();
     Ok(())
 }
 
-/// Drops yardtop's indexes and triggers for the bulk load: building the indexes
-/// once and filling the summaries with one query each at the end is far faster
-/// than keeping them up to date row by row.
+/// Drops yardtop's indexes (and any trigger) for the bulk load: building the
+/// indexes once at the end is far faster than keeping them up to date row by row.
 fn drop_derived(conn: &Connection) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare(
         "SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY rowid",
@@ -103,54 +96,6 @@ fn drop_derived(conn: &Connection) -> rusqlite::Result<()> {
         conn.execute_batch(&format!("DROP {kind} \"{}\"", name.replace('"', "\"\"")))?;
     }
     Ok(())
-}
-
-/// Fills the export summaries from the rows (the data-quality counts are filled by
-/// `fill_quality`, one table per thread).
-fn fill_export_summaries(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(&crate::db::summary::backfill_exports_sql())
-}
-
-/// Counts each table's data-quality problems with `quality::scan` (one pass per
-/// table rather than one per kind of problem), the tables side by side on their
-/// own read-only connections, and stores the counts the triggers keep from now on.
-fn fill_quality(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
-    use crate::db::{quality, summary};
-    let scans: Vec<rusqlite::Result<quality::QualityCounts>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = summary::COUNTED_TABLES
-            .iter()
-            .map(|table| {
-                scope.spawn(move || {
-                    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-                    let reader = Connection::open_with_flags(path, flags)?;
-                    quality::scan(&reader, table)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(rusqlite::Error::SqliteFailure(
-                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERNAL),
-                        Some("a data-quality scan stopped unexpectedly".into()),
-                    ))
-                })
-            })
-            .collect()
-    });
-    conn.execute_batch("BEGIN")?;
-    let mut update = conn.prepare("UPDATE yt_quality SET rows = ?1 WHERE tbl = ?2 AND kind = ?3")?;
-    for (table, counts) in summary::COUNTED_TABLES.iter().zip(scans) {
-        let counts = counts?;
-        for (kind, n) in &counts.by_kind {
-            update.execute(params![*n as i64, table, kind])?;
-        }
-        update.execute(params![counts.rows as i64, table, "*"])?;
-    }
-    drop(update);
-    conn.execute_batch("COMMIT")
 }
 
 fn write_small_tables(conn: &Connection, plan: &Plan) -> rusqlite::Result<()> {

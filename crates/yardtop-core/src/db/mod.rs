@@ -1,12 +1,14 @@
 //! The yard database: opening it (read-only for every reader), its schema version and
-//! the typed, tolerant reading of rows that any tool may have written (SPEC §2).
+//! the typed, tolerant reading of rows that any tool may have written (the contract:
+//! docs/database.md).
 
+pub mod additions;
 pub mod browse;
 pub mod quality;
+pub mod quality_vehicles;
 pub mod queries;
 pub mod settings;
 pub mod sql;
-pub mod summary;
 pub mod value;
 pub mod watch;
 
@@ -20,11 +22,8 @@ use crate::error::{db_error, Result, UserError};
 /// The schema version this build writes and understands.
 pub const SCHEMA_VERSION: i64 = 1;
 
-/// The schema of SPEC §2 with yardtop's indexes.
+/// The contract's tables with yardtop's indexes.
 pub const SCHEMA_SQL: &str = include_str!("../../../../assets/schema.sql");
-
-/// yardtop's summary tables and their triggers (see `summary`).
-pub const SUMMARIES_SQL: &str = include_str!("../../../../assets/summaries.sql");
 
 /// The contract tables every yard database has.
 pub const CONTRACT_TABLES: [&str; 6] = [
@@ -36,7 +35,7 @@ pub const CONTRACT_TABLES: [&str; 6] = [
     "vehicles",
 ];
 
-/// Opens a yard database for reading only: never creates, never writes (SPEC §4).
+/// Opens a yard database for reading only: never creates, never writes.
 /// The file must exist; its schema version must be one this build understands.
 pub fn open_read_only(path: &Path) -> Result<Connection> {
     let conn = open_read_only_unchecked(path)?;
@@ -188,34 +187,9 @@ pub fn missing_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     Ok(missing)
 }
 
-/// Is this database missing yardtop's own indexes or summary tables (a contract
-/// database another system created)? The figures are then computed from the rows
-/// themselves, exactly but slowly, and the header says how to speed it up.
+/// Does this database lack yardtop's indexes (a contract database another system
+/// created), or still hold what an earlier version added? The figures are exact
+/// either way; the header says how to speed them up (`yardtop init --existing`).
 pub fn lacks_yardtop_indexes(conn: &Connection) -> bool {
-    !has_summaries(conn)
-}
-
-/// Are yardtop's summary tables, all their triggers and the indexes the fast path
-/// pins present, so that the summaries can be trusted?
-pub fn has_summaries(conn: &Connection) -> bool {
-    let mut names = summary::trigger_names();
-    names.extend(
-        [
-            "yt_vehicles_loaded_at",
-            "yt_vehicles_consignment",
-            "yt_consignment_exports_units",
-        ]
-        .map(String::from),
-    );
-    let list: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
-    conn.query_row(
-        &format!(
-            "SELECT count(*) FROM sqlite_master WHERE name IN ({})",
-            list.join(",")
-        ),
-        [],
-        |r| r.get::<_, i64>(0),
-    )
-    .map(|n| n == names.len() as i64)
-    .unwrap_or(false)
+    additions::lacks(conn)
 }

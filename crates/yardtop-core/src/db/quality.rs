@@ -1,13 +1,26 @@
-//! Data-quality checks (SPEC §2): per table, the kinds of unreadable value and the
-//! pure-SQL condition that finds each, written for a row prefix (`""` for a scan,
-//! `"NEW."`/`"OLD."` inside a trigger) so that scans and triggers agree.
+//! Data-quality checks (what docs/database.md calls unreadable values): per table,
+//! the kinds of unreadable or missing value and the SQL condition that finds each.
+//! Timestamps are judged by `yt_ts_ok`, the Rust reader itself (see `value`), so
+//! that these counts and the figures read in Rust never disagree. An empty string
+//! is a missing value, as NULL is.
 
 use rusqlite::Connection;
 
-use crate::db::sql::{text_ok, ts_ok};
+use crate::db::sql::text_ok;
 
-/// The tables checked.
-pub const TABLES: [&str; 6] = [
+/// The tables the dashboard's refresh checks: every table a figure reads. `events`
+/// feeds no figure (Activity shows it as written) and is millions of rows, so its
+/// problems are listed by `yardtop check`, not re-counted on every refresh.
+pub const TABLES: [&str; 5] = [
+    "vehicles",
+    "yard_blocks",
+    "vessel_calls",
+    "consignments",
+    "vessels",
+];
+
+/// Every table `check` reads, for tests that compare the two.
+pub const ALL_TABLES: [&str; 6] = [
     "vehicles",
     "yard_blocks",
     "vessel_calls",
@@ -20,6 +33,8 @@ pub const TABLES: [&str; 6] = [
 /// prefixed with `r`.
 pub fn checks(table: &str, r: &str) -> Vec<(&'static str, String)> {
     let c = |col: &str| format!("{r}{col}");
+    // The value with '' read as NULL.
+    let v = |col: &str| format!("nullif({r}{col}, '')");
     let texts = |cols: &[&str]| {
         cols.iter()
             .map(|col| text_ok(&c(col)))
@@ -28,44 +43,53 @@ pub fn checks(table: &str, r: &str) -> Vec<(&'static str, String)> {
     };
     let times = |cols: &[&str]| {
         cols.iter()
-            .map(|col| ts_ok(&c(col)))
+            .map(|col| format!("yt_ts_ok({}) = 1", c(col)))
             .collect::<Vec<_>>()
             .join(" AND ")
     };
-    let not_int = |col: &str| format!("({0} IS NOT NULL AND typeof({0}) <> 'integer')", c(col));
+    // A whole REAL (3.0) is an integer as pandas writes a nullable one.
+    let not_int = |col: &str| {
+        format!(
+            "({0} IS NOT NULL AND typeof({0}) <> 'integer' AND NOT (typeof({0}) = 'real' AND {0} = CAST({0} AS INTEGER)))",
+            v(col)
+        )
+    };
+    let unknown = |col: &str, values: &str| format!("{0} IS NOT NULL AND {0} NOT IN ({values})", v(col));
     match table {
         "vehicles" => vec![
-            ("missing_vin", format!("{0} IS NULL OR {0} = ''", c("vin"))),
-            ("unknown_status", format!("{0} IS NULL OR {0} NOT IN ('expected','gated_in','parked','hold','staged','loaded','departed')", c("status"))),
-            ("unknown_powertrain", format!("{0} IS NULL OR {0} NOT IN ('BEV','PHEV','FCEV','HEV','ICE')", c("powertrain"))),
+            ("missing_vin", format!("{} IS NULL", v("vin"))),
+            ("missing_value", format!("{} IS NULL OR {} IS NULL", v("status"), v("powertrain"))),
+            ("unknown_status", unknown("status", "'expected','gated_in','parked','hold','staged','loaded','departed'")),
+            ("unknown_powertrain", unknown("powertrain", "'BEV','PHEV','FCEV','HEV','ICE'")),
             ("unknown_hold_reason", format!(
-                "({0} IS NOT NULL AND {0} NOT IN ('customs','damage','battery','documents','other')) OR ({1} IS 'hold' AND {0} IS NULL)",
-                c("hold_reason"), c("status"))),
+                "({}) OR ({} IS 'hold' AND {} IS NULL)",
+                unknown("hold_reason", "'customs','damage','battery','documents','other'"),
+                c("status"), v("hold_reason"))),
             ("bad_timestamp", format!("NOT ({})", times(&["gate_in_at", "loaded_at", "soc_checked_at", "updated_at"]))),
             ("bad_number", format!(
                 "({0} IS NOT NULL AND (typeof({0}) NOT IN ('integer','real') OR {0} < 0 OR {0} > 100)) OR {1} OR {2} OR {3}",
-                c("soc_pct"), not_int("row"), not_int("slot"), not_int("consignment_id"))),
+                v("soc_pct"), not_int("row"), not_int("slot"), not_int("consignment_id"))),
             ("bad_text", format!("NOT ({})", texts(&["vin", "make", "model", "powertrain", "status", "hold_reason", "block"]))),
         ],
         "yard_blocks" => vec![
-            ("unknown_zone", format!("{0} IS NULL OR {0} NOT IN ('nev','ice','staging','inspection','quarantine')", c("zone"))),
+            ("unknown_zone", format!("{0} IS NULL OR {0} NOT IN ('nev','ice','staging','inspection','quarantine')", v("zone"))),
             ("bad_number", format!(
-                "typeof({0}) <> 'integer' OR typeof({1}) <> 'integer' OR {0} < 0 OR {1} < 0",
-                c("rows"), c("slots_per_row"))),
+                "{} IS NULL OR {} OR {} IS NULL OR {} OR {} < 0 OR {} < 0",
+                v("rows"), not_int("rows"), v("slots_per_row"), not_int("slots_per_row"), c("rows"), c("slots_per_row"))),
             ("bad_text", format!("NOT ({})", texts(&["code", "zone"]))),
         ],
         "vessel_calls" => vec![
-            ("unknown_status", format!("{0} IS NULL OR {0} NOT IN ('expected','alongside','departed')", c("status"))),
+            ("unknown_status", format!("{0} IS NULL OR {0} NOT IN ('expected','alongside','departed')", v("status"))),
             ("bad_timestamp", format!("NOT ({})", times(&["eta", "etd"]))),
             ("bad_number", not_int("imo")),
             ("bad_text", format!("NOT ({})", texts(&["voyage", "berth", "status"]))),
         ],
         "consignments" => vec![
-            ("unknown_status", format!("{0} IS NULL OR {0} NOT IN ('open','loading','closed','cancelled')", c("status"))),
+            ("unknown_status", format!("{0} IS NULL OR {0} NOT IN ('open','loading','closed','cancelled')", v("status"))),
             ("bad_timestamp", format!("NOT ({})", times(&["cutoff_at"]))),
             ("bad_number", format!(
-                "({0} IS NOT NULL AND (typeof({0}) <> 'integer' OR {0} < 0)) OR {1}",
-                c("planned_units"), not_int("call_id"))),
+                "({0} IS NOT NULL AND {0} < 0) OR {1} OR {2}",
+                v("planned_units"), not_int("planned_units"), not_int("call_id"))),
             ("bad_text", format!("NOT ({})", texts(&["ref", "brand", "destination", "status"]))),
         ],
         "vessels" => vec![
@@ -73,7 +97,7 @@ pub fn checks(table: &str, r: &str) -> Vec<(&'static str, String)> {
             ("bad_text", format!("NOT ({})", texts(&["name"]))),
         ],
         "events" => vec![
-            ("bad_timestamp", format!("{0} IS NULL OR NOT {1}", c("at"), ts_ok(&c("at")))),
+            ("bad_timestamp", format!("{} IS NULL OR yt_ts_ok({}) = 0", v("at"), c("at"))),
             ("bad_text", format!("NOT ({})", texts(&["vin", "kind", "detail"]))),
         ],
         _ => Vec::new(),
@@ -103,6 +127,14 @@ pub struct QualityCounts {
 
 /// Counts the rows of `table` with each problem, in one pass over the table.
 pub fn scan(conn: &Connection, table: &str) -> rusqlite::Result<QualityCounts> {
+    if table == "vehicles" {
+        return crate::db::quality_vehicles::scan(conn);
+    }
+    scan_sql(conn, table)
+}
+
+/// `scan` by the SQL conditions of `checks`.
+pub fn scan_sql(conn: &Connection, table: &str) -> rusqlite::Result<QualityCounts> {
     let checks = checks(table, "");
     let cols: Vec<String> = checks
         .iter()
@@ -124,21 +156,4 @@ pub fn scan(conn: &Connection, table: &str) -> rusqlite::Result<QualityCounts> {
             rows: row.get::<_, i64>(checks.len())?.max(0) as u64,
         })
     })
-}
-
-/// The counts that yardtop's triggers keep for `table` (see `summary`).
-pub fn counted(conn: &Connection, table: &str) -> rusqlite::Result<QualityCounts> {
-    let mut counts = QualityCounts::default();
-    let mut stmt = conn.prepare_cached("SELECT kind, rows FROM yt_quality WHERE tbl = ?1")?;
-    let mut rows = stmt.query([table])?;
-    while let Some(row) = rows.next()? {
-        let kind: String = row.get(0)?;
-        let n = row.get::<_, i64>(1)?.max(0) as u64;
-        if kind == "*" {
-            counts.rows = n;
-        } else if let Some((k, _)) = checks(table, "").into_iter().find(|(k, _)| *k == kind) {
-            counts.by_kind.push((k, n));
-        }
-    }
-    Ok(counts)
 }

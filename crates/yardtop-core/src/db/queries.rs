@@ -1,19 +1,25 @@
 //! Every query the figures need, returning plain rows. Values are read tolerantly
 //! (see `value`): a row is never dropped for a bad value it does not need.
 //!
-//! None of these depends on `sqlite_stat1` (SPEC §7): where an index on `status`
-//! would be the planner's trap (`status IN ('loaded','departed')` matches most of
-//! history), the column is written `+status` so that the index is not used.
+//! None of these depends on `sqlite_stat1`: a read-only dashboard cannot `ANALYZE`
+//! someone else's database, and without statistics the planner takes an index on
+//! `status` for `status IN ('loaded','departed')`, which matches most of history and
+//! runs 5-9 times slower than a scan. Such columns are written `+status` so that no
+//! index is used for them.
 
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection};
 
 use crate::db::value;
 use crate::model::{ConsignmentStatus, HoldReason, Powertrain, VehicleStatus};
 
-// The statements, named so that a test can hold their query plans (no scan of
-// history where the summaries can answer).
-pub const EXPORTS_ALL: &str = "SELECT yt_ts(loaded_at), powertrain, consignment_id FROM vehicles
-         WHERE +status IN ('loaded', 'departed') AND loaded_at IS NOT NULL";
+// The statements, named so that a test can hold their query plans.
+
+// Every exported-looking row in one scan (the refresh counts them in its pass over
+// every vehicle instead; see `quality_vehicles`). `+loaded_at` keeps a plain
+// `loaded_at` index from being walked row by row.
+pub const EXPORTS_ALL: &str = "SELECT loaded_at, powertrain, consignment_id FROM vehicles
+         WHERE +status IN ('loaded', 'departed') AND +loaded_at IS NOT NULL";
 
 pub const YARD_VEHICLES: &str =
     "SELECT vin, powertrain, status, hold_reason, soc_pct, soc_checked_at, block, gate_in_at, rowid
@@ -32,32 +38,18 @@ pub const PENDING: &str =
 pub const STATUS_COUNTS: &str =
     "SELECT consignment_id, status, count(*) FROM vehicles WHERE consignment_id IN (?LIST) GROUP BY 1, 2";
 
+// Activity: the newest events in the order they were written. By rowid, not `id`:
+// a tool that recreated the table (pandas `to_sql(if_exists='replace')`) leaves `id`
+// a plain column, NULL for every event written afterwards without one, while the
+// rowid still grows with every insert. Reads the newest rows only, whatever the size.
+pub const NEWEST_EVENTS: &str = "SELECT id, at, vin, kind, detail FROM events ORDER BY rowid DESC LIMIT ?1";
+
 pub const CONSIGNMENT_REF: &str = "SELECT ref, brand, destination FROM consignments WHERE id = ?1";
-
-pub const EXPORTS_BETWEEN: &str =
-    "SELECT yt_ts(loaded_at), powertrain, consignment_id FROM vehicles INDEXED BY yt_vehicles_loaded_at
-         WHERE loaded_at >= ?1 AND loaded_at < ?2 AND +status IN ('loaded', 'departed')";
-
-pub const BUCKET_SUM: &str = "SELECT coalesce(sum(units), 0), coalesce(sum(nev), 0) FROM yt_export_buckets WHERE bucket >= ?1 AND bucket < ?2";
-
-pub const BUCKETS: &str =
-    "SELECT bucket, units, nev FROM yt_export_buckets WHERE bucket >= ?1 AND bucket < ?2 AND units > 0";
-
-// Walks back from the newest bucket: a bucket emptied by a delete stays, with 0.
-pub const LAST_BUCKET: &str =
-    "SELECT bucket FROM yt_export_buckets WHERE units > 0 ORDER BY bucket DESC LIMIT 1";
-
-pub const EXPORT_LEADERS: &str =
-    "SELECT consignment_id, units, nev FROM yt_consignment_exports INDEXED BY yt_consignment_exports_units
-         WHERE units > 0 ORDER BY units DESC, consignment_id LIMIT ?1";
-
-pub const LAST_LOAD: &str = "SELECT max(yt_ts(loaded_at)) FROM vehicles INDEXED BY yt_vehicles_consignment
-         WHERE consignment_id = ?1 AND status IN ('loaded', 'departed')";
 
 /// One exported-looking vehicle: status loaded or departed with a `loaded_at`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportRow {
-    /// `loaded_at` in Unix milliseconds; None when unreadable.
+    /// `loaded_at` in Unix milliseconds; None when missing or unreadable.
     pub loaded_ms: Option<i64>,
     pub powertrain: Option<Powertrain>,
     /// None when NULL; Err when not a number.
@@ -70,12 +62,39 @@ pub fn for_each_export(conn: &Connection, mut f: impl FnMut(ExportRow)) -> rusql
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         f(ExportRow {
-            loaded_ms: row.get::<_, Option<i64>>(0).unwrap_or(None),
+            loaded_ms: value::timestamp(row, 0)
+                .ok()
+                .flatten()
+                .map(|t| t.timestamp_millis()),
             powertrain: powertrain(row, 1),
             consignment_id: value::integer(row, 2),
         });
     }
     Ok(())
+}
+
+/// The export a vehicle holds when its status is loaded or departed and it has a
+/// `loaded_at`, as `EXPORTS_ALL` selects: from its values, read once.
+pub fn export_of(
+    status: ValueRef<'_>,
+    loaded_at: ValueRef<'_>,
+    powertrain: ValueRef<'_>,
+    consignment_id: ValueRef<'_>,
+) -> Option<ExportRow> {
+    if !matches!(status, ValueRef::Text(b"loaded" | b"departed")) || matches!(loaded_at, ValueRef::Null) {
+        return None;
+    }
+    Some(ExportRow {
+        loaded_ms: value::timestamp_of(loaded_at)
+            .ok()
+            .flatten()
+            .map(|t| t.timestamp_millis()),
+        powertrain: value::enum_text_of(powertrain)
+            .ok()
+            .flatten()
+            .and_then(Powertrain::parse),
+        consignment_id: value::integer_of(consignment_id),
+    })
 }
 
 /// A vehicle in the yard (gated in, parked, on hold or staged), borrowed from the
@@ -89,7 +108,7 @@ pub struct YardVehicle<'r> {
     pub status: VehicleStatus,
     /// None when NULL or unknown.
     pub hold_reason: Option<HoldReason>,
-    /// Ok(None): no reading; Err: unreadable.
+    /// Ok(None): no reading (NULL or ''); Err: unreadable.
     pub soc_pct: Result<Option<f64>, ()>,
     pub soc_checked_ms: Result<Option<i64>, ()>,
     /// None when NULL or not text.
@@ -130,10 +149,7 @@ pub fn yard_vehicles(conn: &Connection, mut f: impl FnMut(YardVehicle<'_>)) -> r
             powertrain: str_ref(row, 1).and_then(Powertrain::parse),
             status,
             hold_reason: str_ref(row, 3).and_then(HoldReason::parse),
-            soc_pct: value::real(row, 4).and_then(|v| match v {
-                Some(p) if !(0.0..=100.0).contains(&p) => Err(()),
-                other => Ok(other),
-            }),
+            soc_pct: value::real(row, 4),
             soc_checked_ms: ms(row, 5),
             block: str_ref(row, 6),
             gate_in_ms: ms(row, 7),
@@ -145,7 +161,10 @@ pub fn yard_vehicles(conn: &Connection, mut f: impl FnMut(YardVehicle<'_>)) -> r
 }
 
 fn powertrain(row: &rusqlite::Row<'_>, idx: usize) -> Option<Powertrain> {
-    value::text(row, idx).value.as_deref().and_then(Powertrain::parse)
+    value::enum_text(row, idx)
+        .ok()
+        .flatten()
+        .and_then(Powertrain::parse)
 }
 
 /// A yard block as written.
@@ -278,85 +297,4 @@ pub fn consignment_label(conn: &Connection, id: i64) -> rusqlite::Result<Option<
             value::text_or_empty(row, 2),
         )
     }))
-}
-
-/// Exported vehicles with `loaded_at` between `from_ms` and `to_ms` (inclusive),
-/// through the `loaded_at` index. An RFC 3339 text carries its own offset (at most
-/// 14 h either way), so the text range runs from the date 14 h before `from_ms` to
-/// the day after the date 14 h after `to_ms`; dates alone compare right whatever
-/// separator or offset follows them.
-pub fn exports_between(conn: &Connection, from_ms: i64, to_ms: i64) -> rusqlite::Result<Vec<ExportRow>> {
-    const SLACK_MS: i64 = 14 * 3_600_000;
-    let date = |ms: i64, days: i64, none: &str| {
-        chrono::DateTime::from_timestamp_millis(ms)
-            .map(|t| (t + chrono::Duration::days(days)).format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| none.to_string())
-    };
-    let lo = date(from_ms.saturating_sub(SLACK_MS), 0, "0000");
-    let hi = date(to_ms.saturating_add(SLACK_MS), 1, "9999");
-    let mut stmt = conn.prepare_cached(EXPORTS_BETWEEN)?;
-    let mut rows = stmt.query(params![lo, hi])?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        let t: Option<i64> = row.get(0).unwrap_or(None);
-        if t.is_some_and(|t| t >= from_ms && t <= to_ms) {
-            out.push(ExportRow {
-                loaded_ms: t,
-                powertrain: powertrain(row, 1),
-                consignment_id: value::integer(row, 2),
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// Units and NEVs of the export buckets `from..to` (bucket numbers, end exclusive).
-pub fn bucket_sum(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<(u64, u64)> {
-    let mut stmt = conn.prepare_cached(BUCKET_SUM)?;
-    stmt.query_row(params![from, to], |r| {
-        Ok((
-            r.get::<_, i64>(0)?.max(0) as u64,
-            r.get::<_, i64>(1)?.max(0) as u64,
-        ))
-    })
-}
-
-/// The export buckets `from..to` one by one: (bucket, units, nev).
-pub fn buckets(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<Vec<(i64, u64, u64)>> {
-    let mut stmt = conn.prepare_cached(BUCKETS)?;
-    let rows = stmt.query_map(params![from, to], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?.max(0) as u64,
-            r.get::<_, i64>(2)?.max(0) as u64,
-        ))
-    })?;
-    rows.collect()
-}
-
-/// The newest bucket with an export in it.
-pub fn last_bucket(conn: &Connection) -> rusqlite::Result<Option<i64>> {
-    let mut stmt = conn.prepare_cached(LAST_BUCKET)?;
-    let mut rows = stmt.query([])?;
-    rows.next()?.map(|r| r.get(0)).transpose()
-}
-
-/// Consignments by exported vehicles, most first, ties to the lowest id:
-/// (id, units, nev). Read from the summary, a handful at a time.
-pub fn export_leaders(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<(i64, u64, u64)>> {
-    let mut stmt = conn.prepare_cached(EXPORT_LEADERS)?;
-    let rows = stmt.query_map(params![limit], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?.max(0) as u64,
-            r.get::<_, i64>(2)?.max(0) as u64,
-        ))
-    })?;
-    rows.collect()
-}
-
-/// The last load of a consignment's exported vehicles, in Unix milliseconds.
-pub fn last_load_ms(conn: &Connection, consignment_id: i64) -> rusqlite::Result<Option<i64>> {
-    let mut stmt = conn.prepare_cached(LAST_LOAD)?;
-    stmt.query_row(params![consignment_id], |r| r.get(0))
 }

@@ -1,5 +1,5 @@
 //! The yard's rules, kept in the database's `settings` table so that every
-//! supervisor sees the same figures (SPEC §2). Missing keys take the defaults;
+//! supervisor sees the same figures (docs/database.md). Missing keys take the defaults;
 //! unreadable values are data-quality problems and also take the defaults.
 
 use chrono_tz::Tz;

@@ -1,6 +1,10 @@
 //! Tolerant reading of column values. Any tool may have written the database, so a
 //! value may be NULL, of the wrong type, invalid UTF-8, very long or full of control
 //! characters; each is turned into a typed value or a data-quality problem.
+//!
+//! An empty string is a missing value, exactly like NULL, in every column: CSV tools
+//! (the sqlite3 CLI's `.import`, spreadsheets, pandas) write NULL as an empty field,
+//! and a round trip through them must not change a figure.
 
 use chrono::{DateTime, Utc};
 use rusqlite::functions::FunctionFlags;
@@ -22,6 +26,10 @@ pub struct Text {
 pub fn text(row: &Row<'_>, idx: usize) -> Text {
     match row.get_ref(idx) {
         Ok(ValueRef::Null) | Err(_) => Text {
+            value: None,
+            bad: false,
+        },
+        Ok(ValueRef::Text(b"")) => Text {
             value: None,
             bad: false,
         },
@@ -56,6 +64,41 @@ pub fn invalid_utf8(row: &Row<'_>, idx: usize) -> bool {
     matches!(row.get_ref(idx), Ok(ValueRef::Text(b)) if std::str::from_utf8(b).is_err())
 }
 
+/// The column's value as stored (NULL when the column cannot be read): the
+/// `*_of` readers below take it, so that a pass over millions of rows reads each
+/// column once.
+pub fn raw<'r>(row: &'r Row<'_>, idx: usize) -> ValueRef<'r> {
+    row.get_ref(idx).unwrap_or(ValueRef::Null)
+}
+
+/// Is the column missing: NULL or an empty string?
+pub fn is_missing(row: &Row<'_>, idx: usize) -> bool {
+    missing_of(raw(row, idx))
+}
+
+/// Is the value missing: NULL or an empty string?
+pub fn missing_of(v: ValueRef<'_>) -> bool {
+    matches!(v, ValueRef::Null | ValueRef::Text(b""))
+}
+
+/// The column as text when it is stored as valid, non-empty UTF-8 TEXT: how an
+/// enumeration (status, powertrain, zone) or a key is read. `Err` when it holds
+/// something (a number, a blob, invalid UTF-8) that cannot be one.
+#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
+pub fn enum_text<'r>(row: &'r Row<'_>, idx: usize) -> Result<Option<&'r str>, ()> {
+    enum_text_of(raw(row, idx))
+}
+
+/// `enum_text` of a value.
+#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
+pub fn enum_text_of(v: ValueRef<'_>) -> Result<Option<&str>, ()> {
+    match v {
+        ValueRef::Null | ValueRef::Text(b"") => Ok(None),
+        ValueRef::Text(b) => std::str::from_utf8(b).map(Some).map_err(|_| ()),
+        _ => Err(()),
+    }
+}
+
 /// Reads a column as plain text for display (NULL → empty).
 pub fn text_or_empty(row: &Row<'_>, idx: usize) -> String {
     text(row, idx).value.unwrap_or_default()
@@ -67,6 +110,7 @@ pub fn text_or_empty(row: &Row<'_>, idx: usize) -> String {
 pub fn real(row: &Row<'_>, idx: usize) -> Result<Option<f64>, ()> {
     match row.get_ref(idx) {
         Ok(ValueRef::Null) => Ok(None),
+        Ok(ValueRef::Text(b"")) => Ok(None),
         Ok(ValueRef::Integer(i)) => Ok(Some(i as f64)),
         Ok(ValueRef::Real(f)) if f.is_finite() => Ok(Some(f)),
         Ok(ValueRef::Text(b)) => std::str::from_utf8(b)
@@ -82,11 +126,17 @@ pub fn real(row: &Row<'_>, idx: usize) -> Result<Option<f64>, ()> {
 /// An integer column, as `real` but whole.
 #[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
 pub fn integer(row: &Row<'_>, idx: usize) -> Result<Option<i64>, ()> {
-    match row.get_ref(idx) {
-        Ok(ValueRef::Null) => Ok(None),
-        Ok(ValueRef::Integer(i)) => Ok(Some(i)),
-        Ok(ValueRef::Real(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
-        Ok(ValueRef::Text(b)) => std::str::from_utf8(b)
+    integer_of(raw(row, idx))
+}
+
+/// `integer` of a value.
+#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
+pub fn integer_of(v: ValueRef<'_>) -> Result<Option<i64>, ()> {
+    match v {
+        ValueRef::Null | ValueRef::Text(b"") => Ok(None),
+        ValueRef::Integer(i) => Ok(Some(i)),
+        ValueRef::Real(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
+        ValueRef::Text(b) => std::str::from_utf8(b)
             .ok()
             .and_then(|s| s.trim().parse::<i64>().ok())
             .map(Some)
@@ -98,9 +148,15 @@ pub fn integer(row: &Row<'_>, idx: usize) -> Result<Option<i64>, ()> {
 /// A timestamp column: `Ok(None)` for NULL, `Err(())` when unreadable.
 #[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
 pub fn timestamp(row: &Row<'_>, idx: usize) -> Result<Option<DateTime<Utc>>, ()> {
-    match row.get_ref(idx) {
-        Ok(ValueRef::Null) => Ok(None),
-        Ok(ValueRef::Text(b)) => timestamp_text(b).map(Some).ok_or(()),
+    timestamp_of(raw(row, idx))
+}
+
+/// `timestamp` of a value.
+#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
+pub fn timestamp_of(v: ValueRef<'_>) -> Result<Option<DateTime<Utc>>, ()> {
+    match v {
+        ValueRef::Null | ValueRef::Text(b"") => Ok(None),
+        ValueRef::Text(b) => timestamp_text(b).map(Some).ok_or(()),
         _ => Err(()),
     }
 }
@@ -117,21 +173,22 @@ pub fn timestamp_text(bytes: &[u8]) -> Option<DateTime<Utc>> {
 
 /// SQL functions the queries use, so that SQL and Rust agree on what a readable
 /// value is: `yt_ts(x)` is the Unix time in milliseconds of an RFC 3339 text, else
-/// NULL; `yt_ts_ok(x)` is 1 when `x` is NULL or a readable timestamp; `yt_text_ok(x)`
+/// NULL; `yt_ts_ok(x)` is 1 when `x` is missing (NULL or '') or a readable
+/// timestamp; `yt_text_ok(x)`
 /// is 0 when `x` is a BLOB or text that is not valid UTF-8.
 pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     let flags =
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
     conn.create_scalar_function("yt_ts", 1, flags, |ctx| {
         Ok(match ctx.get_raw(0) {
-            ValueRef::Text(b) => timestamp_text(b).map(|t| t.timestamp_millis()),
+            ValueRef::Text(b) if !b.is_empty() => timestamp_text(b).map(|t| t.timestamp_millis()),
             _ => None,
         })
     })?;
     conn.create_scalar_function("yt_ts_ok", 1, flags, |ctx| {
         Ok(match ctx.get_raw(0) {
             ValueRef::Null => 1i64,
-            ValueRef::Text(b) => timestamp_text(b).is_some() as i64,
+            ValueRef::Text(b) => (b.is_empty() || timestamp_text(b).is_some()) as i64,
             _ => 0,
         })
     })?;

@@ -1,11 +1,16 @@
-//! Export counters (SPEC §3): today / month / year / same period last year, the NEV
-//! YoY ratio, the record consignment and the 30 daily buckets, all in port time.
-//! This is the exact reading of every exported row, used on databases without
-//! yardtop's summaries; `exports_fast` gives the same from the summaries.
+//! Export counters (docs/database.md): today / month / year / same period last
+//! year, the NEV YoY ratio, the record consignment and the 30 daily buckets, all in
+//! port time and all as of `now`: a load after `now` has not happened.
+//!
+//! One pass over every exported row gives them all, read from the rows themselves
+//! on every refresh: nothing kept between refreshes can drift from what the
+//! terminal's writers did. The per-row work is integer comparisons on a timestamp
+//! parsed once; the port day of a row is found by comparing with the 30 days'
+//! starts, not by a time-zone conversion per row.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::Connection;
 
@@ -72,18 +77,16 @@ pub fn ratio(e: &Exports) -> Option<f64> {
     (e.year_prior_same_period.nev > 0).then(|| e.year.nev as f64 / e.year_prior_same_period.nev as f64)
 }
 
-/// Adds one exported row to its port day, if it falls in the 30 days.
-pub fn add_daily(p: &mut ExportPass, tz: &Tz, days: &[NaiveDate], row: &ExportRow) {
-    let (Some(first), Some(at)) = (
-        days.first(),
-        row.loaded_ms.and_then(DateTime::from_timestamp_millis),
-    ) else {
+/// Adds one exported row at `t` (Unix ms) to its port day: `starts` are the 30 port
+/// days' first milliseconds, oldest first.
+fn add_daily(p: &mut ExportPass, starts: &[i64], t: i64, nev: bool) {
+    if starts.first().is_none_or(|first| t < *first) {
         return;
-    };
-    let idx = (local_date(tz, at) - *first).num_days();
-    if let Some(d) = usize::try_from(idx).ok().and_then(|i| p.exports.daily.get_mut(i)) {
+    }
+    let idx = starts.partition_point(|s| *s <= t).saturating_sub(1);
+    if let Some(d) = p.exports.daily.get_mut(idx) {
         d.units += 1;
-        d.nev += row.powertrain.is_some_and(|p| p.is_nev()) as u64;
+        d.nev += nev as u64;
     }
 }
 
@@ -94,64 +97,100 @@ struct PerConsignment {
     last_ms: i64,
 }
 
-/// Reads every exported row once.
+/// Reads every exported row once (through `queries::EXPORTS_ALL`). The dashboard's
+/// refresh feeds the same `Counter` from its one pass over `vehicles` instead.
 pub fn pass(conn: &Connection, tz: &Tz, periods: &Periods) -> rusqlite::Result<ExportPass> {
-    let ms = |t: DateTime<Utc>| t.timestamp_millis();
-    let now = ms(periods.now);
-    let (today, month, year) = (
-        ms(periods.today_start),
-        ms(periods.month_start),
-        ms(periods.year_start),
-    );
-    let (prior_start, prior_end) = (ms(periods.prior_year_start), ms(periods.prior_year_end));
-    let (daily_start, hour_ago) = (ms(periods.daily_start), now - 3_600_000);
-    let days = crate::time::last_30_days(tz, periods.now);
+    let mut counter = Counter::new(tz, periods);
+    queries::for_each_export(conn, |row| counter.add(&row))?;
+    counter.finish(conn)
+}
 
-    let mut p = empty_pass(tz, periods);
-    let mut per_consignment: HashMap<i64, PerConsignment> = HashMap::new();
-    queries::for_each_export(conn, |row: ExportRow| {
+/// The export figures, built one exported row at a time.
+pub struct Counter {
+    tz: Tz,
+    now: i64,
+    today: i64,
+    month: i64,
+    year: i64,
+    prior: (i64, i64),
+    daily_start: i64,
+    hour_ago: i64,
+    /// The 30 port days' first milliseconds, oldest first.
+    starts: Vec<i64>,
+    p: ExportPass,
+    per_consignment: HashMap<i64, PerConsignment>,
+}
+
+impl Counter {
+    pub fn new(tz: &Tz, periods: &Periods) -> Counter {
+        let ms = |t: DateTime<Utc>| t.timestamp_millis();
+        let now = ms(periods.now);
+        Counter {
+            tz: *tz,
+            now,
+            today: ms(periods.today_start),
+            month: ms(periods.month_start),
+            year: ms(periods.year_start),
+            prior: (ms(periods.prior_year_start), ms(periods.prior_year_end)),
+            daily_start: ms(periods.daily_start),
+            hour_ago: now - 3_600_000,
+            starts: crate::time::last_30_days(tz, periods.now)
+                .iter()
+                .map(|d| ms(crate::time::day_start(tz, *d)))
+                .collect(),
+            p: empty_pass(tz, periods),
+            per_consignment: HashMap::new(),
+        }
+    }
+
+    /// Counts one loaded or departed vehicle, if its load has happened by `now`.
+    pub fn add(&mut self, row: &ExportRow) {
         let Some(t) = row.loaded_ms else { return };
-        if t > now {
+        if t > self.now {
             return;
         }
         let nev = row.powertrain.is_some_and(|p| p.is_nev());
-        let e = &mut p.exports;
-        if t >= today {
+        let e = &mut self.p.exports;
+        if t >= self.today {
             e.today.add(nev);
         }
-        if t >= month {
+        if t >= self.month {
             e.month.add(nev);
         }
-        if t >= year {
+        if t >= self.year {
             e.year.add(nev);
         }
-        if t >= prior_start && t <= prior_end {
+        if t >= self.prior.0 && t <= self.prior.1 {
             e.year_prior_same_period.add(nev);
         }
-        if t >= daily_start {
-            add_daily(&mut p, tz, &days, &row);
+        if t >= self.daily_start {
+            add_daily(&mut self.p, &self.starts, t, nev);
         }
         if let Ok(Some(id)) = row.consignment_id {
-            let c = per_consignment.entry(id).or_default();
+            let c = self.per_consignment.entry(id).or_default();
             c.units += 1;
             c.nev += nev as u64;
             c.last_ms = c.last_ms.max(t);
-            if t >= hour_ago {
-                *p.last_hour.entry(id).or_default() += 1;
+            if t >= self.hour_ago {
+                *self.p.last_hour.entry(id).or_default() += 1;
             }
         }
-    })?;
-    p.exports.nev_yoy_ratio = ratio(&p.exports);
-
-    // The record: most exported vehicles, ties to the lowest id. Vehicles pointing at
-    // no consignment row cannot be named, so such an id is passed over.
-    let mut ranked: Vec<(i64, PerConsignment)> = per_consignment.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.units.cmp(&a.1.units).then(a.0.cmp(&b.0)));
-    for (id, c) in ranked {
-        if let Some(label) = queries::consignment_label(conn, id)? {
-            p.set_record(tz, label, c.units, c.nev, c.last_ms);
-            break;
-        }
     }
-    Ok(p)
+
+    /// The ratio and the record, once every row is counted.
+    pub fn finish(self, conn: &Connection) -> rusqlite::Result<ExportPass> {
+        let (tz, mut p) = (self.tz, self.p);
+        p.exports.nev_yoy_ratio = ratio(&p.exports);
+        // The record: most exported vehicles, ties to the lowest id. Vehicles pointing
+        // at no consignment row cannot be named, so such an id is passed over.
+        let mut ranked: Vec<(i64, PerConsignment)> = self.per_consignment.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.units.cmp(&a.1.units).then(a.0.cmp(&b.0)));
+        for (id, c) in ranked {
+            if let Some(label) = queries::consignment_label(conn, id)? {
+                p.set_record(&tz, label, c.units, c.nev, c.last_ms);
+                break;
+            }
+        }
+        Ok(p)
+    }
 }

@@ -1,10 +1,9 @@
-//! The figures of SPEC §3, computed from the database as of a given `now` in the
+//! The figures of docs/database.md, computed from the database as of a given `now` in the
 //! port's time zone. The dashboard and every snapshot format render the result.
 
 pub mod alerts;
 pub mod consignments;
 pub mod exports;
-pub mod exports_fast;
 pub mod listing;
 pub mod model;
 pub mod quality;
@@ -19,7 +18,7 @@ pub use model::*;
 use crate::db::settings::Settings;
 use crate::time::{fmt_utc, Periods};
 
-/// Computes every figure of SPEC §3 as of `now`. Thresholds come from `settings`.
+/// Computes every figure as of `now`. Thresholds come from `settings`.
 /// Runs in one read transaction so that all figures describe the same moment; the
 /// transaction ends before this returns (nothing is held between refreshes). Called
 /// inside a caller's transaction, it reads within that one, so that the caller's
@@ -43,19 +42,28 @@ fn compute_in_transaction(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Re
     let periods = Periods::new(&tz, now);
     let now_ms = now.timestamp_millis();
 
-    let summarised = crate::db::has_summaries(conn);
-    let export_pass = match summarised {
-        true => exports_fast::pass(conn, &tz, &periods)?,
-        false => None,
+    // History is read once: the data-quality scan of every vehicle counts the
+    // exports as it goes.
+    let mut counter = exports::Counter::new(&tz, &periods);
+    let vehicle_quality = {
+        use crate::db::quality_vehicles as v;
+        v::scan_each(conn, |row| {
+            let export = crate::db::queries::export_of(
+                row[v::STATUS],
+                row[v::LOADED_AT],
+                row[v::POWERTRAIN],
+                row[v::CONSIGNMENT_ID],
+            );
+            if let Some(e) = export {
+                counter.add(&e);
+            }
+        })?
     };
-    let export_pass = match export_pass {
-        Some(p) => p,
-        None => exports::pass(conn, &tz, &periods)?,
-    };
+    let export_pass = counter.finish(conn)?;
     let yard_pass = yard::pass(conn, &settings, now_ms)?;
     let (pending, pending_bad_utf8) = consignments::pending(conn, &settings, now_ms, &export_pass.last_hour)?;
     let bad_utf8 = yard_pass.bad_utf8_rows + pending_bad_utf8;
-    let data_quality = quality::scan(conn, &settings, summarised, bad_utf8)?;
+    let data_quality = quality::scan(conn, &settings, bad_utf8, Some(vehicle_quality))?;
     let alerts = alerts::alerts(&yard_pass, &pending, &data_quality, &settings);
 
     Ok(Figures {

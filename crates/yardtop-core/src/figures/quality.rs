@@ -1,21 +1,23 @@
-//! Data quality (SPEC §2, §3): rows whose values cannot be read, counted per kind so
-//! they are shown as problems instead of being silently mixed into the figures.
+//! Data quality (see docs/database.md): rows whose values cannot be read, counted
+//! per kind so they are shown as problems instead of being silently mixed into the
+//! figures. Counted from the rows on every refresh: yardtop keeps no counter that a
+//! writer could leave out of step.
 
 use rusqlite::Connection;
 
-use crate::db::quality;
+use crate::db::quality::{self, QualityCounts};
 use crate::db::settings::Settings;
-use crate::db::summary::COUNTED_TABLES;
 use crate::figures::model::DataQuality;
 
-/// Counts the problems of every table: the big ones from yardtop's counters when
-/// the database has them, the rest by a scan. `bad_utf8_rows` are rows the other
-/// figures read and found text in that is not UTF-8, which SQL cannot see.
+/// Counts the problems of every table a figure reads; `vehicles` when the caller
+/// has already counted them in its own pass over the table. `bad_utf8_rows` are
+/// rows the other figures read and found text in that is not UTF-8, which SQL
+/// cannot see.
 pub fn scan(
     conn: &Connection,
     settings: &Settings,
-    summarised: bool,
     bad_utf8_rows: u64,
+    vehicles: Option<QualityCounts>,
 ) -> rusqlite::Result<DataQuality> {
     let mut dq = DataQuality::default();
     let mut add = |kind: &str, n: u64| {
@@ -24,11 +26,11 @@ pub fn scan(
         }
     };
     let mut rows = 0;
+    let mut vehicles = vehicles;
     for table in quality::TABLES {
-        let counts = if summarised && COUNTED_TABLES.contains(&table) {
-            quality::counted(conn, table)?
-        } else {
-            quality::scan(conn, table)?
+        let counts = match (table, vehicles.take()) {
+            ("vehicles", Some(counted)) => counted,
+            _ => quality::scan(conn, table)?,
         };
         for (kind, n) in counts.by_kind {
             add(kind, n);

@@ -6,7 +6,7 @@
 use crate::db::queries::YardVehicle;
 use crate::db::settings::Settings;
 use crate::figures::model::{BlockFigures, PendingConsignment};
-use crate::model::{soc_band, HoldReason, SocBand, VehicleStatus};
+use crate::model::{soc_band_of, HoldReason, SocBand, VehicleStatus};
 
 /// Subjects an alert lists at most in the figures (the JSON snapshot); the
 /// drill-down and the CSV list them all.
@@ -91,15 +91,16 @@ impl Membership {
 pub fn classify(v: &YardVehicle<'_>, zone: Option<&str>, rules: &Settings, now_ms: i64) -> Membership {
     let nev = v.powertrain.is_some_and(|pt| pt.is_nev());
     let held = |reason| v.status == VehicleStatus::Hold && v.hold_reason == Some(reason);
-    let band = nev.then(|| match (v.soc_pct, v.soc_checked_ms) {
-        (Ok(pct), Ok(at)) => soc_band(
-            pct,
-            at.map(|at| now_ms - at),
+    // The one SoC rule (`model::soc_band_of`): every NEV in exactly one band.
+    let band = nev.then(|| {
+        soc_band_of(
+            v.soc_pct,
+            v.soc_checked_ms,
+            now_ms,
             rules.soc_max_pct,
             rules.soc_min_pct,
             rules.soc_check_max_age_h,
-        ),
-        _ => SocBand::Unchecked,
+        )
     });
     Membership {
         band,

@@ -1,4 +1,4 @@
-//! What is parked where (SPEC §3): occupancy per block, SoC bands of the NEVs in the
+//! What is parked where (docs/database.md): occupancy per block, SoC bands of the NEVs in the
 //! yard, holds by reason, long dwell and NEVs outside NEV zones.
 
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! The command line of SPEC §1 (clap derive). Every global flag also reads an
+//! The command line of the command line (README.md) (clap derive). Every global flag also reads an
 //! environment variable, shown by `--help`.
 
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
-//! A supervisor's display preferences (SPEC §1): theme, tick interval, clock, keys
+//! A supervisor's display preferences (the command line (README.md)): theme, tick interval, clock, keys
 //! and the default database. A broken file is an error naming the file and line.
 
 use std::collections::BTreeMap;

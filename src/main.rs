@@ -1,4 +1,4 @@
-//! yardtop: the live dashboard of a vehicle export yard. See README.md and SPEC.
+//! yardtop: the live dashboard of a vehicle export yard. See README.md and docs/.
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;

@@ -1,4 +1,4 @@
-//! `yardtop demo` (SPEC §6): the database it writes, checked with plain SQL, and the
+//! `yardtop demo` (README.md, "Commands"): the database it writes, checked with plain SQL, and the
 //! command as a user runs it.
 #![allow(
     clippy::unwrap_used,

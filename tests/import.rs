@@ -1,5 +1,5 @@
 //! `yardtop import` as a user runs it: the real binary on real files, the database
-//! then read back with SQL (SPEC §6).
+//! then read back with SQL (README.md, "Commands").
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

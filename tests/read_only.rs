@@ -1,4 +1,4 @@
-//! yardtop's readers never write the yard database (SPEC §4): `snapshot` and `check`
+//! yardtop's readers never write the yard database (docs/architecture.md): `snapshot` and `check`
 //! leave the database file and its WAL byte for byte as they were, even while a
 //! writer keeps committed pages in the WAL that nobody has checkpointed. A missing
 //! database is an error naming the path, never a new empty file.

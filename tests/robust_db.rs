@@ -1,5 +1,5 @@
 //! The real dashboard in a pseudo-terminal while its database is deleted,
-//! recreated, replaced, locked and corrupted under it (SPEC §4 "Live behaviour":
+//! recreated, replaced, locked and corrupted under it (docs/architecture.md "Live behaviour":
 //! it survives all of these, says so on screen and recovers); refusing a database
 //! it cannot read at start (exit 2); and never changing a byte of the database or
 //! its WAL while a writer holds uncheckpointed pages.

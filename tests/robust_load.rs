@@ -1,4 +1,4 @@
-//! Many readers while `simulate` writes 500 events a second (SPEC §7 "20
+//! Many readers while `simulate` writes 500 events a second (docs/benchmarks.md "20
 //! dashboards open on one database while simulate writes 500 events a second: no
 //! error, no 'database is locked' on any screen, the WAL does not grow without
 //! bound"), kept modest for CI: five real dashboards in pseudo-terminals, five

@@ -1,5 +1,5 @@
 //! `yardtop simulate` as a user runs it: the real binary writing into a database
-//! made by `yardtop init`, the result then read back with plain SQL (SPEC §6).
+//! made by `yardtop init`, the result then read back with plain SQL (README.md, "Commands").
 //!
 //! A stop by Ctrl-C or SIGTERM is a clean stop: the current transaction is
 //! finished, the summary printed, and the exit code is 0.

@@ -1,4 +1,4 @@
-//! `snapshot --format json`: the figures as one JSON object (SPEC §5).
+//! `snapshot --format json`: the figures as one JSON object (README.md, "Snapshots and monitoring").
 
 use crate::figures::Figures;
 

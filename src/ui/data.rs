@@ -15,7 +15,7 @@ use crate::db::browse::{self, ConsignmentInfo, EventRow, Page, SearchResults, Ve
 use crate::figures::listing::SubjectPage;
 use crate::figures::Figures;
 
-/// What the header says when the database lacks yardtop's indexes (SPEC §7).
+/// What the header says when the database lacks yardtop's indexes (docs/benchmarks.md).
 pub const DB_HINT: &str = "no yardtop indexes: run `yardtop init --existing` to speed up";
 
 /// How many of the newest events the activity feed holds.

@@ -1,4 +1,4 @@
-//! The live dashboard (SPEC §4).
+//! The live dashboard (docs/architecture.md).
 //!
 //! Threads: the reader (`reader`) owns the read-only connection and sends fresh
 //! data; `input` decodes key presses; `event` ticks the clock and forwards

@@ -29,7 +29,7 @@ use crate::figures::listing::SubjectKey;
 
 /// How often the file and `data_version` are checked.
 pub const POLL: Duration = Duration::from_millis(200);
-/// The longest a change waits for the next refresh (SPEC §4: a change shows within
+/// The longest a change waits for the next refresh (docs/architecture.md: a change shows within
 /// 1 s).
 pub const MAX_SPACING: Duration = Duration::from_millis(700);
 

@@ -1,4 +1,4 @@
-//! Many readers, one writer (SPEC §7: "20 dashboards open on one database while
+//! Many readers, one writer (docs/benchmarks.md: "20 dashboards open on one database while
 //! `simulate` writes 500 events a second: no error, no 'database is locked' on any
 //! screen, the WAL does not grow without bound"), rerunnable by anyone:
 //!
@@ -719,7 +719,7 @@ fn run(o: &Opts) -> Result<(), String> {
             None => "no exit status".into(),
         }
     );
-    out += "| figure | measured | target (SPEC §7) | met? |\n|---|---|---|---|\n";
+    out += "| figure | measured | target (docs/benchmarks.md) | met? |\n|---|---|---|---|\n";
     for r in &rows {
         out += &format!("| {} | {} | {} | {} |\n", r[0], r[1], r[2], r[3]);
     }

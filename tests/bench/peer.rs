@@ -1,4 +1,4 @@
-//! `yardtop snapshot --format json` as a whole process against its peer of SPEC §7:
+//! `yardtop snapshot --format json` as a whole process against its peer of docs/benchmarks.md:
 //! the same figures by plain SQL through the `sqlite3` CLI, written the obvious way
 //! (period boundaries as UTC literal text, GROUP BY for the record and the daily
 //! chart, joins for the pending consignments), on the same database.
@@ -19,7 +19,7 @@ fn lit(t: DateTime<Utc>) -> String {
     format!("'{}'", t.format("%Y-%m-%dT%H:%M:%SZ"))
 }
 
-/// The plain-SQL script for every figure of SPEC §3 as of `now`, with the yard's
+/// The plain-SQL script for every figure of docs/database.md as of `now`, with the yard's
 /// settings as literals. Each row starts with a label (sqlite3's list mode, `|`).
 pub fn plain_sql(db: &Path, now: DateTime<Utc>) -> Result<String, String> {
     let conn = yardtop::db::open_read_only(db).map_err(|e| e.to_string())?;

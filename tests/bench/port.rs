@@ -1,11 +1,11 @@
-//! The port-scale benchmark of SPEC §7, rerunnable by anyone:
+//! The port-scale benchmark of docs/benchmarks.md, rerunnable by anyone:
 //!
 //!     cargo bench --bench port -- [--db PATH] [--scale port|small|N] [--seed N]
 //!                                 [--runs N] [--quick] [--ttybytes PATH]
 //!
 //! It builds (with the release binary) or reuses a port-scale demo database
 //! (default target/bench/port-<seed>.db) and the small demo, measures each figure
-//! of SPEC §7 several times and prints the medians as a Markdown table with the
+//! of docs/benchmarks.md several times and prints the medians as a Markdown table with the
 //! machine and the command. The machine may be shared and noisy: compare ratios
 //! measured in the same run rather than absolute times across runs. Nothing here is
 //! a test; no figure fails the run.
@@ -549,7 +549,7 @@ fn run(o: &Opts) -> Result<(), String> {
         "\nFigures as of {NOW} (`--now`), except the idle run, which uses the real clock. Medians of {} runs.\n\n",
         o.runs
     );
-    out += "| figure | port | small | target (SPEC §7) | met? |\n|---|---|---|---|---|\n";
+    out += "| figure | port | small | target (docs/benchmarks.md) | met? |\n|---|---|---|---|---|\n";
     for r in &rows {
         out += &format!(
             "| {} | {} | {} | {} | {} |\n",

@@ -1,10 +1,10 @@
-//! Errors that reach the user: each carries the exit code of SPEC §1 and a message
+//! Errors that reach the user: each carries the exit code of the command line (README.md) and a message
 //! that says what is wrong and how to fix it. Nothing here ever shows a backtrace or
 //! a raw `Os { code }`.
 
 use std::path::Path;
 
-/// Exit codes of SPEC §1.
+/// Exit codes of the command line (README.md).
 pub const EXIT_PROBLEM: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 

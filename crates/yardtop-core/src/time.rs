@@ -1,5 +1,5 @@
 //! Timestamps and port periods. The yard's calendar (day, month, year) is the port's
-//! `timezone` setting, never the server's or the SSH user's (SPEC §3).
+//! `timezone` setting, never the server's or the SSH user's (docs/database.md).
 
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -130,7 +130,7 @@ pub fn local_date(tz: &Tz, t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(tz).date_naive()
 }
 
-/// The calendar periods of SPEC §3, as UTC instants. Each window includes its start
+/// The calendar periods of docs/database.md, as UTC instants. Each window includes its start
 /// and `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Periods {

@@ -7,7 +7,7 @@
 //! footer: q quit  ? help  Tab panel  Enter open  Esc back  / search  p pause  r refresh
 //! ```
 //! The clock shows minutes, and "ago" moves in steps of ten seconds, so an idle
-//! screen changes only a few cells a minute (SPEC §7: ≤ 20 bytes a second).
+//! screen changes only a few cells a minute (docs/benchmarks.md: ≤ 20 bytes a second).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

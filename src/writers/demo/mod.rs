@@ -1,4 +1,4 @@
-//! `yardtop demo` (SPEC §6): a realistic yard database, the same for the same
+//! `yardtop demo` (README.md, "Commands"): a realistic yard database, the same for the same
 //! `--seed` and `--now`, then the live simulator and the dashboard on it.
 //!
 //! The generator plans the small things first (vessels, calls, consignments,
@@ -79,7 +79,7 @@ impl Story {
 pub enum Scale {
     /// A real yard's worth (80,000 vehicles of which about 4,000 in the yard).
     Small,
-    /// SPEC §7: 1,000,000 vehicles, 50,000 in the yard.
+    /// docs/benchmarks.md: 1,000,000 vehicles, 50,000 in the yard.
     Port,
     /// This many vehicles in all.
     Vehicles(u64),

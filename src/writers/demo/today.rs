@@ -11,7 +11,7 @@ use super::history::{Month, Spec};
 
 /// Vehicles in the default demo: a busy terminal's last year and a half.
 pub const SMALL: u64 = 80_000;
-/// SPEC §7's port scale.
+/// the port scale of docs/benchmarks.md.
 pub const PORT: u64 = 1_000_000;
 
 /// How large the current yard is for `total` vehicles: a twentieth of them in the

@@ -205,7 +205,7 @@ fn check_range(i: i64, min: i64, max: i64, raw: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// RFC 3339, stored as UTC with `Z` (SPEC §2: writers use UTC); fractional
+/// RFC 3339, stored as UTC with `Z` (docs/database.md: writers use UTC); fractional
 /// seconds are kept only when there are some.
 pub fn timestamp(raw: &str) -> Result<String, String> {
     match crate::time::parse_ts(raw) {

@@ -1,4 +1,4 @@
-//! What each import kind loads: its table, the contract columns of SPEC §2 with their
+//! What each import kind loads: its table, the contract columns of docs/database.md with their
 //! types, which are required and which must be unique, and how a file's header row
 //! maps onto them.
 

@@ -1,5 +1,5 @@
 //! Staging and loading for the vessels alongside. An NEV is only staged and
-//! loaded with a trusted SoC reading inside the band (SPEC §3): one without is
+//! loaded with a trusted SoC reading inside the band (docs/database.md): one without is
 //! checked first, one over the limit is held (when parked) or discharged (when
 //! already staged), one under it waits for a charge.
 

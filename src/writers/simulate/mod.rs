@@ -1,4 +1,4 @@
-//! `yardtop simulate` (SPEC §6): a realistic live stream of yard events written
+//! `yardtop simulate` (README.md, "Commands"): a realistic live stream of yard events written
 //! into a yard database while dashboards read it. Every write is one short
 //! transaction; the run stops cleanly after the current transaction on Ctrl-C or
 //! SIGTERM (exit 0), or when --duration is over.

@@ -248,7 +248,7 @@ impl Model {
     }
 
     /// Blocks where a vehicle of this powertrain is parked: NEV blocks for NEVs,
-    /// ICE blocks for the rest (SPEC §3: never an NEV in an ICE block).
+    /// ICE blocks for the rest (docs/database.md: never an NEV in an ICE block).
     pub fn park_zone(powertrain: Powertrain) -> Zone {
         if powertrain.is_nev() {
             Zone::Nev

@@ -192,7 +192,7 @@ pub(super) struct Target {
 impl Target {
     /// Is the slot still free and the block under capacity, as the database sees
     /// it now (inside the write transaction)? `+status` keeps SQLite on the block
-    /// index (SPEC §7: no plan may depend on statistics).
+    /// index (docs/benchmarks.md: no plan may depend on statistics).
     pub fn still_free(&self, tx: &Transaction<'_>, moving_within: bool) -> rusqlite::Result<bool> {
         let sql = format!(
             "SELECT count(*), coalesce(sum(row = ?2 AND slot = ?3), 0) FROM vehicles

@@ -1,5 +1,5 @@
 //! State-of-charge readings as a yard sees them: most NEVs arrive within the
-//! shipping band (SPEC §3: 20–50% by default), some over it (they must be held or
+//! shipping band (docs/database.md: 20–50% by default), some over it (they must be held or
 //! discharged before loading), a few under it (they need a charge). Limits come
 //! from the database's settings, never from constants.
 
@@ -60,7 +60,7 @@ pub(super) fn under(v: f64, r: &SocRules) -> bool {
     v < r.min
 }
 
-/// A reading that is missing or too old is not trusted (SPEC §3).
+/// A reading that is missing or too old is not trusted (docs/database.md).
 pub(super) fn trusted(soc: Option<f64>, at: Option<DateTime<Utc>>, now: DateTime<Utc>, r: &SocRules) -> bool {
     match (soc, at) {
         (Some(_), Some(t)) => now - t <= r.max_age,

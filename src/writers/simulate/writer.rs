@@ -239,7 +239,7 @@ impl Writer {
     /// checkpoint never waits, but while dashboards keep reading it may never
     /// catch up, and the WAL only starts over once no reader is still in it: past
     /// `WAL_RESTART_PAGES` the checkpoint waits (up to `WAL_RESTART_PATIENCE`) for
-    /// the readers of the moment to finish, so the WAL stays bounded (SPEC §7).
+    /// the readers of the moment to finish, so the WAL stays bounded (docs/benchmarks.md).
     /// Returns the WAL's length in pages.
     pub fn checkpoint(&self) -> i64 {
         let run = |mode: &str| {

@@ -14,7 +14,7 @@
 //!
 //! Then, with yardtop's summaries and triggers in place as `init` made them:
 //! - `figures::compute` succeeds and never panics;
-//! - the JSON snapshot is valid JSON with the fields of SPEC §5;
+//! - the JSON snapshot is valid JSON with the fields of README.md, "Snapshots and monitoring";
 //! - the Prometheus snapshot is well-formed exposition text without control
 //!   characters but newline;
 //! - the text snapshot (the dashboard's screen) at 120×40 and 80×24 has no control

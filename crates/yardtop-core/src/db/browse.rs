@@ -1,4 +1,4 @@
-//! The dashboard's drill-down queries (SPEC §4): the newest events, a block's row ×
+//! The dashboard's drill-down queries (docs/architecture.md): the newest events, a block's row ×
 //! slot map, a consignment's vehicles, one vehicle with its event history, and the
 //! `/` search. Every list of unbounded length is keyset-paged (`WHERE key > ?last
 //! ORDER BY key LIMIT page`): only the rows on screen are fetched, so a list of a

@@ -1,4 +1,4 @@
-//! Pending consignments (SPEC §3, §5): open and loading ones by cut-off, with their
+//! Pending consignments (docs/database.md; README.md, "Snapshots and monitoring"): open and loading ones by cut-off, with their
 //! progress, loading rate and at-risk flag.
 
 use std::collections::HashMap;

@@ -1,6 +1,6 @@
-//! The figures of SPEC §3 as plain data. The dashboard and every snapshot format
+//! The figures of docs/database.md as plain data. The dashboard and every snapshot format
 //! render these structs and nothing else, so they can never disagree. The JSON
-//! snapshot is their serde serialisation (SPEC §5).
+//! snapshot is their serde serialisation (README.md, "Snapshots and monitoring").
 
 use std::collections::BTreeMap;
 

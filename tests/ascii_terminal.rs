@@ -282,7 +282,7 @@ fn run(setup: Setup) {
     // The walk reached the views (the tags are shown, around `?` for what ASCII
     // cannot say), and the C1 controls are shown escaped.
     for tag in [
-        "PORT", "VESSEL", "REF", "MAKE", "KIND", "DETAIL", "RAWREF", "PWNED", "\\u{9d}",
+        "PORT", "VESS", "REF", "MAKE", "KIND", "DETAIL", "RAWREF", "PWNED", "\\u{9d}",
     ] {
         assert!(
             screens.contains(tag),

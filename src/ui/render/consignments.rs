@@ -65,6 +65,27 @@ pub fn risk_span(r: &R, c: &PendingConsignment, f: &Figures, short: bool) -> Spa
     }
 }
 
+/// A risk marker and its reasons cut to `w` columns between reasons, never inside
+/// one ("AT RISK: short 33 …", not "AT RISK: short 3…", which would misstate the
+/// count); the consignment's own view says them all.
+fn fit_reasons(text_: &str, w: usize, ellipsis: &str) -> String {
+    if text::width(text_) < w {
+        return text_.to_string();
+    }
+    let parts: Vec<&str> = text_.split(", ").collect();
+    for keep in (1..parts.len()).rev() {
+        let cut = format!("{} {ellipsis}", parts[..keep].join(", "));
+        if text::width(&cut) < w {
+            return cut;
+        }
+    }
+    // Not even the first reason fits: the marker alone.
+    match text_.split_once(": ") {
+        Some((marker, _)) => format!("{marker} {ellipsis}"),
+        None => text_.to_string(),
+    }
+}
+
 struct Cols {
     reference: usize,
     vessel: usize,
@@ -106,11 +127,20 @@ fn columns(r: &R, w: usize, f: &Figures) -> Cols {
     };
     let dest = 6;
     if w >= 110 {
-        let risk = risk(true, 30);
         let (num, uph) = (7, 5);
-        let fixed = reference + dest + cutoff + 4 * num + uph + risk;
+        // The vessel keeps at least 14 columns (a name a supervisor recognises); a
+        // long reason gives way first, down to 20 columns, cut between reasons
+        // (`fit_reasons`), its marker and first count always whole.
+        const VESSEL_MIN: usize = 14;
+        const GAUGE_MIN: usize = 8;
+        let before_risk = reference + dest + cutoff + 4 * num + uph;
+        let room_for_risk = w.saturating_sub(before_risk + VESSEL_MIN + GAUGE_MIN);
+        let risk = risk(true, 30).min(room_for_risk.max(20));
+        let fixed = before_risk + risk;
         let flex = w.saturating_sub(fixed);
-        let gauge = (flex * 2 / 5).clamp(8, 16);
+        let gauge = (flex * 2 / 5)
+            .clamp(GAUGE_MIN, 16)
+            .min(flex.saturating_sub(VESSEL_MIN).max(GAUGE_MIN));
         Cols {
             reference,
             vessel: flex.saturating_sub(gauge),
@@ -215,7 +245,10 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
             spans.push(s(fit_right(&lp, c.num - 1, el) + " ", r.p.text));
         }
         let risk = risk_span(r, cn, f, c.short_risk);
-        spans.push(s(fit(&risk.content, c.risk, el), risk.style));
+        spans.push(s(
+            fit(&fit_reasons(&risk.content, c.risk, el), c.risk, el),
+            risk.style,
+        ));
         let line = Line::from(spans);
         lines.push(if focused && sel == Some(i) {
             full_width(line, inner.width, r.p.selected)
@@ -240,4 +273,17 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
         draw_lines(bottom, buf, &[Line::from(s(format!(" {more} "), r.p.dim))]);
     }
     draw_lines(inner, buf, &lines);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_reasons;
+
+    #[test]
+    fn reasons_are_cut_between_reasons_never_inside_a_count() {
+        let full = "AT RISK: short 33, 1 on hold";
+        assert_eq!(fit_reasons(full, 40, "…"), full);
+        assert_eq!(fit_reasons(full, 20, "…"), "AT RISK: short 33 …");
+        assert_eq!(fit_reasons(full, 12, "…"), "AT RISK …");
+    }
 }

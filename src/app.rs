@@ -63,8 +63,7 @@ fn check_group(ctx: &Ctx) -> Result<i32> {
             println!();
         }
         println!("== {} ==", crate::sanitize::clean(&y.name));
-        let mut one = ctx.clone();
-        one.db = y.path.clone();
+        let mut one = ctx.with_db(&y.path);
         one.yards = vec![y.clone()];
         let code = match crate::check::run(&one) {
             Ok(c) => c,

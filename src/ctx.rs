@@ -55,6 +55,15 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The same options on one other yard database (a demo just built, one yard of
+    /// a group): `db` and `yards` always agree.
+    pub fn with_db(&self, path: &std::path::Path) -> Ctx {
+        let mut one = self.clone();
+        one.db = path.to_path_buf();
+        one.yards = vec![YardRef::from_path(path)];
+        one
+    }
+
     /// The instant figures are computed as of: --now, or the real clock.
     pub fn now(&self) -> DateTime<Utc> {
         self.now.unwrap_or_else(Utc::now)

@@ -225,3 +225,28 @@ fn the_config_file_names_the_yards_of_the_group() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("config.toml:3"), "{err}");
 }
+
+/// `yardtop demo` builds its yard in the data folder and opens the dashboard on that
+/// yard, not on the default `./yard.db` of the other commands.
+#[test]
+fn demo_opens_the_dashboard_on_the_yard_it_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Pty::start(
+        dir.path(),
+        &[
+            OsStr::new("demo"),
+            OsStr::new("--scale"),
+            OsStr::new("5000"),
+            OsStr::new("--no-live"),
+        ],
+        120,
+        40,
+    );
+    p.wait_until(60.0, |s| {
+        s.contains("DEMO") && s.contains("In yard") && s.contains("demo.db")
+    })
+    .unwrap_or_else(|| panic!("the demo's dashboard did not open on its yard:\n{}", p.screen()));
+    assert!(!p.screen().contains("does not exist"), "{}", p.screen());
+    p.keys("q");
+    p.exit_within(5.0);
+}

@@ -161,8 +161,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
                 ))
             });
     }
-    let mut dash = ctx.clone();
-    dash.db = path.clone();
+    let mut dash = ctx.with_db(&path);
     dash.db_explicit = true;
     dash.now = frozen;
     // The simulator writes at the real clock: under a frozen --now its events would

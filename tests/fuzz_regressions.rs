@@ -1,8 +1,8 @@
-//! Replays every input saved under tests/fuzz/regressions/<target>/ through the checks
-//! of that fuzz target (tests/fuzz/checks/), so that `cargo test` holds what the
+//! Replays every input saved under fuzz/regressions/<target>/ through the checks
+//! of that fuzz target (fuzz/checks/), so that `cargo test` holds what the
 //! fuzzers found without cargo fuzz or a nightly toolchain. To add one, copy the
 //! crash file (or any interesting input) into the target's folder; see
-//! tests/fuzz/README.md.
+//! fuzz/README.md.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,7 +10,7 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-#[path = "fuzz/checks/mod.rs"]
+#[path = "../fuzz/checks/mod.rs"]
 mod checks;
 
 use std::path::PathBuf;
@@ -21,7 +21,7 @@ fn replay(target: &str, check: fn(&[u8])) {
 
 fn replay_dir(folder: &str, target: &str, check: fn(&[u8])) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fuzz")
+        .join("fuzz")
         .join(folder)
         .join(target);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -63,12 +63,12 @@ fn row_reader_inputs() {
 }
 
 // Inputs that still break a check because of a bug outside the files the fuzzing
-// work may change (tests/fuzz/README.md, "Open findings"). The fuzz targets leave
+// work may change (fuzz/README.md, "Open findings"). The fuzz targets leave
 // just these cases unchecked; `cargo test --test fuzz_regressions -- --ignored`
 // shows whether they are fixed, and then they move to regressions/.
 
 #[test]
-#[ignore = "open finding outside the fuzzers' files, see tests/fuzz/README.md"]
+#[ignore = "open finding outside the fuzzers' files, see fuzz/README.md"]
 fn known_row_reader_findings() {
     replay_dir("known", "row_reader", checks::row_reader::check_strict);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Writes the hand-made seed inputs of the fuzz targets into tests/fuzz/regressions/
+"""Writes the hand-made seed inputs of the fuzz targets into fuzz/regressions/
 (they are replayed by `cargo test` and start every fuzzing run). The encodings follow
-tests/fuzz/checks/*.rs; run again after changing them."""
+fuzz/checks/*.rs; run again after changing them."""
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -483,7 +483,7 @@ pub fn check(data: &[u8]) {
 }
 
 /// As `check`, also holding what bugs outside the fuzzers' files still break (see
-/// tests/fuzz/README.md, "Open findings"): the summaries must agree with the rows
+/// fuzz/README.md, "Open findings"): the summaries must agree with the rows
 /// even after an `INSERT OR REPLACE` replaced a row of a table with triggers, which
 /// deletes the old row without running its DELETE triggers, after loads before
 /// 1970, and when `now` is within two days of the end of the year 9999.
@@ -526,7 +526,7 @@ fn run(data: &[u8], strict: bool) {
 /// Is a vehicle loaded before 1970? The summary triggers put its export in the
 /// quarter hour `epoch_s / 900`, which SQL rounds toward zero (bucket 0 for
 /// 1969-12-31T23:59:00Z, where Rust's `div_euclid` says -1): an open finding, see
-/// tests/fuzz/README.md.
+/// fuzz/README.md.
 fn loads_before_1970(conn: &Connection) -> bool {
     conn.query_row(
         "SELECT count(*) FROM vehicles WHERE yt_ts(loaded_at) < 0",

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Idle cost of the group overview: bytes a second to the terminal and CPU, with 2 and
 # 20 yards (small demo yards, one per database), in a 120x40 pseudo-terminal for
-# SECONDS (default 30). Usage: bash tests/bench/group_idle.sh [SECONDS]
+# SECONDS (default 30). Usage: bash benches/group_idle.sh [SECONDS]
 # Prints one line per run: yards, bytes/s after the first frame, CPU % of a core.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 secs=${1:-30}
 cargo build --release -q
 bin=$PWD/target/release/yardtop
@@ -20,7 +20,7 @@ for count in 2 20; do
   for n in $(seq 1 "$count"); do args+=(--db "$work/yard$n.db"); done
   last=$(printf 'CNY%02d' "$count")
   # Until every yard's row is read (its LOCODE shows), then settle, then measure.
-  out=$(python3 tests/bench/ttybytes.py --cols 120 --rows 40 "until:$last:30" wait:3 cpu "wait:$secs" cpu keys:q exit:5 -- \
+  out=$(python3 benches/ttybytes.py --cols 120 --rows 40 "until:$last:30" wait:3 cpu "wait:$secs" cpu keys:q exit:5 -- \
     env XDG_STATE_HOME="$work/state" XDG_CONFIG_HOME="$work/config" "$bin" "${args[@]}")
   python3 - "$count" "$secs" "$out" <<'PY'
 import json, sys

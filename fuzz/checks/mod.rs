@@ -1,9 +1,9 @@
 //! The properties the fuzz targets hold, one module per target. Each `check` takes
 //! the fuzzer's bytes and panics when a property is broken.
 //!
-//! This file is both the library of the fuzz crate (tests/fuzz/Cargo.toml) and a
+//! This file is both the library of the fuzz crate (fuzz/Cargo.toml) and a
 //! module of tests/fuzz_regressions.rs, which replays every saved input under
-//! tests/fuzz/regressions/<target>/ through the same checks in a plain `cargo test`.
+//! fuzz/regressions/<target>/ through the same checks in a plain `cargo test`.
 //! It may therefore use only what both see: yardtop and its dependencies, and
 //! tempfile.
 

@@ -1,5 +1,5 @@
 #![no_main]
-//! See tests/fuzz/checks/timestamp.rs for what this target holds.
+//! See fuzz/checks/timestamp.rs for what this target holds.
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     yardtop_fuzz::timestamp::check(data);

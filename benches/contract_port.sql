@@ -2,7 +2,7 @@
 -- system would hold it: 1,000,000 vehicles of history (50,000 in the yard in 200
 -- blocks, 40 open or loading consignments), 5,000,000 events, and the simple
 -- indexes a terminal's IT makes. Nothing of yardtop's.
--- sqlite3 port.db < tests/bench/contract_port.sql   (about a minute)
+-- sqlite3 port.db < benches/contract_port.sql   (about a minute)
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 PRAGMA cache_size = -200000;

@@ -47,27 +47,27 @@ fn table_of(kind: ImportKind) -> &'static str {
 const EXAMPLES: [(ImportKind, &str); 6] = [
     (
         ImportKind::Blocks,
-        include_str!("../../../assets/examples/blocks.csv"),
+        include_str!("../../assets/examples/blocks.csv"),
     ),
     (
         ImportKind::Vessels,
-        include_str!("../../../assets/examples/vessels.csv"),
+        include_str!("../../assets/examples/vessels.csv"),
     ),
     (
         ImportKind::Calls,
-        include_str!("../../../assets/examples/calls.csv"),
+        include_str!("../../assets/examples/calls.csv"),
     ),
     (
         ImportKind::Consignments,
-        include_str!("../../../assets/examples/consignments.csv"),
+        include_str!("../../assets/examples/consignments.csv"),
     ),
     (
         ImportKind::Vehicles,
-        include_str!("../../../assets/examples/vehicles.csv"),
+        include_str!("../../assets/examples/vehicles.csv"),
     ),
     (
         ImportKind::Events,
-        include_str!("../../../assets/examples/events.csv"),
+        include_str!("../../assets/examples/events.csv"),
     ),
 ];
 

@@ -47,7 +47,7 @@ impl Tty {
         let python = util::which("python3").ok_or("python3 is not installed")?;
         let script = given
             .or_else(|| std::env::var_os("YARDTOP_TTYBYTES").map(PathBuf::from))
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bench/ttybytes.py"));
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/ttybytes.py"));
         if !script.is_file() {
             return Err(format!("{} is missing", script.display()));
         }

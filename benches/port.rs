@@ -40,7 +40,7 @@ const USAGE: &str = "usage: cargo bench --bench port -- [--db PATH] [--scale por
   --seed N         demo seed (default 1)
   --runs N         runs per figure; medians are reported (default 7)
   --quick          idle window of 10 s instead of 30 s
-  --ttybytes PATH  the pseudo-terminal driver (default tests/bench/ttybytes.py)";
+  --ttybytes PATH  the pseudo-terminal driver (default benches/ttybytes.py)";
 
 struct Opts {
     db: Option<PathBuf>,

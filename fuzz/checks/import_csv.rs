@@ -53,10 +53,7 @@ const EXAMPLES: [(ImportKind, &str); 6] = [
         ImportKind::Vessels,
         include_str!("../../assets/examples/vessels.csv"),
     ),
-    (
-        ImportKind::Calls,
-        include_str!("../../assets/examples/calls.csv"),
-    ),
+    (ImportKind::Calls, include_str!("../../assets/examples/calls.csv")),
     (
         ImportKind::Consignments,
         include_str!("../../assets/examples/consignments.csv"),

@@ -8,7 +8,7 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-mod common;
+use crate::common;
 use common::{ts, yard};
 use yardtop::db::browse::Anchor;
 use yardtop::figures::listing::{for_each_vehicle, vehicle_page, SubjectKey};

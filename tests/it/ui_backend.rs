@@ -9,7 +9,7 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-mod ui_fixture;
+use crate::ui_fixture;
 
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};

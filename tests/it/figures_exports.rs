@@ -7,7 +7,7 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-mod common;
+use crate::common;
 use common::yard;
 
 // 2026-11-26 17:00 in Xiamen.

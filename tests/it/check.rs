@@ -378,7 +378,7 @@ fn an_earlier_versions_triggers_and_tables_are_reported_with_the_fix() {
     assert!(said.contains("yardtop keeps nothing in this database"), "{said}");
     Connection::open(&db)
         .unwrap()
-        .execute_batch(include_str!("data/earlier_summaries.sql"))
+        .execute_batch(include_str!("../data/earlier_summaries.sql"))
         .unwrap();
     let out = check(dir.path(), &db);
     let said = text(&out.stdout);

@@ -7,7 +7,7 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-mod common;
+use crate::common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 

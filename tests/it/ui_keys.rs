@@ -7,7 +7,7 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-mod ui_fixture;
+use crate::ui_fixture;
 
 use std::collections::BTreeMap;
 

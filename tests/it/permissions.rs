@@ -10,7 +10,7 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-mod robust_common;
+use crate::robust_common;
 
 use std::ffi::OsStr;
 use std::os::unix::fs::PermissionsExt;

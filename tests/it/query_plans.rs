@@ -10,7 +10,7 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-mod common;
+use crate::common;
 
 use yardtop::db::queries as q;
 

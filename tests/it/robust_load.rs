@@ -17,7 +17,7 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-mod robust_common;
+use crate::robust_common;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

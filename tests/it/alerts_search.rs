@@ -7,7 +7,7 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-mod common;
+use crate::common;
 use common::yard;
 use yardtop::db::browse::search;
 

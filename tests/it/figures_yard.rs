@@ -6,7 +6,7 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-mod common;
+use crate::common;
 use common::yard;
 
 const NOW: &str = "2026-11-26T09:00:00Z";

@@ -10,7 +10,7 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-#[path = "../fuzz/checks/mod.rs"]
+#[path = "../../fuzz/checks/mod.rs"]
 mod checks;
 
 use std::path::PathBuf;

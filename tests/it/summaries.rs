@@ -11,7 +11,7 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-mod common;
+use crate::common;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -228,11 +228,11 @@ fn init_existing_removes_an_earlier_versions_triggers_and_tables_without_changin
     // What an earlier yardtop's `init --existing` installed, exactly as it shipped.
     earlier
         .conn
-        .execute_batch(include_str!("data/earlier_indexes.sql"))
+        .execute_batch(include_str!("../data/earlier_indexes.sql"))
         .unwrap();
     earlier
         .conn
-        .execute_batch(include_str!("data/earlier_summaries.sql"))
+        .execute_batch(include_str!("../data/earlier_summaries.sql"))
         .unwrap();
     assert_eq!(names(&earlier.conn, "trigger").len(), 28);
     write_history(&[&reference.conn, &earlier.conn], 9);

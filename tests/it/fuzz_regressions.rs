@@ -64,7 +64,7 @@ fn row_reader_inputs() {
 
 // Inputs that still break a check because of a bug outside the files the fuzzing
 // work may change (fuzz/README.md, "Open findings"). The fuzz targets leave
-// just these cases unchecked; `cargo test --test fuzz_regressions -- --ignored`
+// just these cases unchecked; `cargo test --test it fuzz_regressions -- --ignored`
 // shows whether they are fixed, and then they move to regressions/.
 
 #[test]

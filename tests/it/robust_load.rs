@@ -9,7 +9,7 @@
 //! no dashboard shows an error or ends, simulate exits 0, the WAL file stays
 //! under 64 MB and stops growing (a reader holding a read transaction makes it
 //! grow about 11 MB a second here, past 64 MB in six seconds). The measured
-//! figures are printed (`cargo test --test robust_load -- --nocapture`).
+//! figures are printed (`cargo test --test it robust_load -- --nocapture`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -32,10 +32,10 @@ pub fn run(cli: Cli) -> Result<i32> {
     tracing::info!(command = ?cli.command.as_ref().map(command_name), db = %ctx.db.display(), "start");
     match cli.command {
         None => crate::ui::run_dashboard(&ctx, false).map(|_| 0),
-        Some(Command::Init(args)) => crate::writers::init::run(&ctx, &args).map(|_| 0),
-        Some(Command::Import(args)) => crate::writers::import::run(&ctx, &args),
-        Some(Command::Demo(args)) => crate::writers::demo::run(&ctx, &args).map(|_| 0),
-        Some(Command::Simulate(args)) => crate::writers::simulate::run(&ctx, &args).map(|_| 0),
+        Some(Command::Init(args)) => crate::writers::init::run(&ctx.for_writers(), &args).map(|_| 0),
+        Some(Command::Import(args)) => crate::writers::import::run(&ctx.for_writers(), &args),
+        Some(Command::Demo(args)) => demo(&ctx, &args).map(|_| 0),
+        Some(Command::Simulate(args)) => crate::writers::simulate::run(&ctx.for_writers(), &args).map(|_| 0),
         Some(Command::Snapshot(args)) if ctx.yards.len() > 1 => crate::snapshot::group::run(&ctx, &args),
         Some(Command::Snapshot(args)) => crate::snapshot::run(&ctx, &args).map(|_| 0),
         Some(Command::Check) if ctx.yards.len() > 1 => check_group(&ctx),
@@ -52,6 +52,36 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// `yardtop demo`: the writers build the yard; the dashboard opens on it, with the
+/// live simulator writing beside it unless the story's clock is frozen.
+fn demo(ctx: &Ctx, args: &crate::cli::DemoArgs) -> Result<()> {
+    let Some(built) = crate::writers::demo::run(&ctx.for_writers(), args)? else {
+        return Ok(());
+    };
+    let mut dash = ctx.with_db(&built.path);
+    dash.db_explicit = true;
+    dash.now = built.frozen;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sim = match built.live {
+        true => Some(crate::writers::demo::start_live(&built, &stop)?),
+        false => None,
+    };
+    let shown = crate::ui::run_dashboard(&dash, true);
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    if let Some(handle) = sim {
+        use std::io::Write;
+        let said = match handle.join() {
+            Ok(Err(e)) if shown.is_ok() => Some(format!("the live simulator stopped: {e}")),
+            Err(_) if shown.is_ok() => Some("the live simulator stopped unexpectedly".to_string()),
+            _ => None,
+        };
+        if let Some(said) = said {
+            let _ = writeln!(std::io::stderr(), "yardtop: {said}");
+        }
+    }
+    shown
 }
 
 /// `check` of every yard of a group, one after the other; the exit code is the worst

@@ -55,6 +55,17 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// What the writers get of these options.
+    pub fn for_writers(&self) -> yardtop_writers::ctx::Ctx {
+        yardtop_writers::ctx::Ctx {
+            db: self.db.clone(),
+            db_explicit: self.db_explicit,
+            db_from_env: self.db_source == Source::Environment,
+            now: self.now,
+            tz: self.tz,
+        }
+    }
+
     /// The same options on one other yard database (a demo just built, one yard of
     /// a group): `db` and `yards` always agree.
     pub fn with_db(&self, path: &std::path::Path) -> Ctx {

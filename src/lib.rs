@@ -2,7 +2,10 @@
 #![forbid(unsafe_code)]
 
 // The reading core, re-exported under its old paths (`yardtop::db`, `crate::figures`).
-pub use yardtop_core::{db, error, figures, model, sanitize, time};
+pub use yardtop_core::{db, error, figures, model, sanitize, time, validate};
+// The writers, apart: nothing of the dashboard or the snapshots can reach them but
+// the commands that write (`app`).
+pub use yardtop_writers as writers;
 
 pub mod app;
 pub mod check;
@@ -15,7 +18,6 @@ pub mod man;
 pub mod show_config;
 pub mod snapshot;
 pub mod ui;
-pub mod writers;
 
 /// A panic must never show a backtrace to a supervisor: print one sentence instead.
 /// (The dashboard also restores the terminal first; see `ui::terminal`.)

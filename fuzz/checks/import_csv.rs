@@ -21,7 +21,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
 use yardtop::cli::{ImportArgs, ImportKind};
-use yardtop::ctx::Ctx;
+use yardtop::writers::ctx::Ctx;
 
 const KINDS: [ImportKind; 6] = [
     ImportKind::Blocks,
@@ -71,16 +71,10 @@ const EXAMPLES: [(ImportKind, &str); 6] = [
 fn ctx(db: &Path) -> Ctx {
     Ctx {
         db: db.to_path_buf(),
-        yards: vec![yardtop::ctx::YardRef::from_path(db)],
-        db_source: yardtop::config::Source::Flag,
         db_explicit: true,
+        db_from_env: false,
         now: yardtop::time::parse_ts("2026-11-26T09:00:00Z"),
         tz: None,
-        no_color: true,
-        ascii: true,
-        config: yardtop::config::Config::default(),
-        config_path: None,
-        log_file: None,
     }
 }
 

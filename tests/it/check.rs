@@ -101,7 +101,7 @@ fn fix_vins(db: &Path) {
         .map(|v| v.unwrap())
         .collect();
     for v in vins.into_iter().flatten().filter(|v| v.len() == 17) {
-        let Some(d) = yardtop::writers::validate::vin_check_digit(&v) else {
+        let Some(d) = yardtop::validate::vin_check_digit(&v) else {
             continue;
         };
         let fixed = format!("{}{d}{}", &v[..8], &v[9..]);
@@ -220,7 +220,7 @@ fn wrong_check_digits_outside_china_are_warnings_only() {
     let conn = Connection::open(&db).unwrap();
     // A European VIN whose check digit is wrong: not a problem under ISO 3779.
     let mut vin = String::from("WVWZZZ1KZ6W000001");
-    if yardtop::writers::validate::vin_check_digit(&vin) == Some('Z') {
+    if yardtop::validate::vin_check_digit(&vin) == Some('Z') {
         vin = String::from("WVWZZZ1KY6W000001");
     }
     conn.execute(

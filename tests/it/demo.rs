@@ -15,8 +15,8 @@ use std::sync::OnceLock;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
+use yardtop::validate::{self, VinVerdict};
 use yardtop::writers::demo::{self, Scale, Story};
-use yardtop::writers::validate::{self, VinVerdict};
 
 const NOW: &str = "2026-11-26T09:00:00Z";
 

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 use tempfile::TempDir;
-use yardtop::writers::validate::vin_check_digit;
+use yardtop::validate::vin_check_digit;
 
 const KINDS: [&str; 6] = ["blocks", "vessels", "calls", "consignments", "vehicles", "events"];
 

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 use tempfile::TempDir;
-use yardtop::writers::validate::{vin, VinVerdict};
+use yardtop::validate::{vin, VinVerdict};
 
 fn yardtop(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_yardtop"));
@@ -266,7 +266,7 @@ fn simulate_on_an_empty_yard_keeps_the_rules() {
     let mut stmt = conn.prepare("SELECT imo FROM vessels").unwrap();
     for imo in stmt.query_map([], |r| r.get::<_, i64>(0)).unwrap() {
         let imo = imo.unwrap();
-        assert!(yardtop::writers::validate::imo(imo).is_ok(), "{imo}");
+        assert!(yardtop::validate::imo(imo).is_ok(), "{imo}");
     }
     // And `check` finds nothing to complain about.
     let out = yardtop(dir.path())

@@ -14,3 +14,4 @@ pub mod figures;
 pub mod model;
 pub mod sanitize;
 pub mod time;
+pub mod validate;

@@ -8,7 +8,7 @@ use crate::check::kinds::Kind;
 use crate::check::read::{int, is_null, pct_ok, proper_text, quote, show};
 use crate::db::value;
 use crate::model::{HoldReason, Powertrain, VehicleStatus, Zone};
-use crate::writers::validate::{self, VinVerdict};
+use crate::validate::{self, VinVerdict};
 
 impl Scan<'_> {
     pub(super) fn vehicle(&mut self, row: &Row<'_>, no: u64) {

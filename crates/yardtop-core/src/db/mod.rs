@@ -5,6 +5,7 @@
 pub mod additions;
 pub mod browse;
 pub mod quality;
+pub mod quality_counts;
 pub mod quality_vehicles;
 pub mod queries;
 pub mod settings;

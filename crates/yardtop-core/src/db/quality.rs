@@ -6,6 +6,7 @@
 
 use rusqlite::Connection;
 
+pub use crate::db::quality_counts::QualityCounts;
 use crate::db::sql::text_ok;
 
 /// The tables the dashboard's refresh checks: every table a figure reads. `events`
@@ -118,13 +119,6 @@ pub fn any(checks: &[(&'static str, String)]) -> String {
         .join(" OR ")
 }
 
-/// Data-quality counts of one table: rows per problem kind, and rows with any.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct QualityCounts {
-    pub by_kind: Vec<(&'static str, u64)>,
-    pub rows: u64,
-}
-
 /// Counts the rows of `table` with each problem, in one pass over the table.
 pub fn scan(conn: &Connection, table: &str) -> rusqlite::Result<QualityCounts> {
     if table == "vehicles" {
@@ -156,4 +150,38 @@ pub fn scan_sql(conn: &Connection, table: &str) -> rusqlite::Result<QualityCount
             rows: row.get::<_, i64>(checks.len())?.max(0) as u64,
         })
     })
+}
+
+#[cfg(test)]
+mod vehicles_tests {
+    use super::*;
+    use crate::db::quality_vehicles::scan;
+
+    #[test]
+    fn the_rust_scan_counts_as_the_sql_checks_do() {
+        let conn = Connection::open_in_memory().unwrap();
+        crate::db::value::register_functions(&conn).unwrap();
+        conn.execute_batch(crate::db::SCHEMA_SQL).unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO vehicles(vin, powertrain, status) VALUES ('A', 'BEV', 'parked'), ('', 'BEV', 'parked'),
+                 ('B', '', 'parked'), ('C', 'BEV', ''), ('D', 'bev', 'PARKED'), ('E', 5, 7), (x'41', 'ICE', 'hold');
+             INSERT INTO vehicles(vin, status, hold_reason) VALUES ('F', 'hold', ''), ('G', 'parked', 'weather'),
+                 ('H', 'hold', x'00'), ('I', 'hold', 'battery');
+             INSERT INTO vehicles(vin, powertrain, status, soc_pct, soc_checked_at, gate_in_at, loaded_at, updated_at)
+                 VALUES ('J', 'BEV', 'parked', '', '', '', '', ''), ('K', 'BEV', 'parked', 'full', 'now', 3, 4.5, x'00'),
+                 ('L', 'BEV', 'parked', 101, '2026-11-26T09:00:00Z', '2026-11-26 09:00:00+08:00', NULL, '2026-11-26T09:00:00.5Z'),
+                 ('M', 'BEV', 'parked', -0.5, '2026-13-26T09:00:00Z', NULL, NULL, NULL),
+                 ('N', 'PHEV', 'loaded', 100, '2026-11-26T09:00:00Z' || char(0) || 'x', NULL, NULL, NULL);
+             INSERT INTO vehicles(vin, powertrain, status, consignment_id, row, slot) VALUES
+                 ('O', 'ICE', 'parked', 3.0, 1, 2), ('P', 'ICE', 'parked', 3.5, '', ''), ('Q', 'ICE', 'parked', 'x', 1.0, x'01'),
+                 ('R', 'ICE', 'parked', 1e300, NULL, NULL);",
+        )
+        .unwrap();
+        let sql = scan_sql(&conn, "vehicles").unwrap();
+        let rust = scan(&conn).unwrap();
+        assert_eq!(rust, sql);
+        assert!(rust.rows >= 15, "{rust:?}");
+        assert!(rust.by_kind.iter().all(|(_, n)| *n > 0), "{rust:?}");
+    }
 }

@@ -9,7 +9,7 @@
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
-use crate::db::quality::QualityCounts;
+use crate::db::quality_counts::QualityCounts;
 use crate::db::value::{enum_text_of, missing_of, raw, timestamp_text};
 use crate::model::{HoldReason, Powertrain, VehicleStatus};
 
@@ -118,37 +118,4 @@ pub fn scan_each(
         by_kind: KINDS.iter().copied().zip(by_kind).collect(),
         rows: any,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_rust_scan_counts_as_the_sql_checks_do() {
-        let conn = Connection::open_in_memory().unwrap();
-        crate::db::value::register_functions(&conn).unwrap();
-        conn.execute_batch(crate::db::SCHEMA_SQL).unwrap();
-        conn.execute_batch(
-            "PRAGMA foreign_keys = OFF;
-             INSERT INTO vehicles(vin, powertrain, status) VALUES ('A', 'BEV', 'parked'), ('', 'BEV', 'parked'),
-                 ('B', '', 'parked'), ('C', 'BEV', ''), ('D', 'bev', 'PARKED'), ('E', 5, 7), (x'41', 'ICE', 'hold');
-             INSERT INTO vehicles(vin, status, hold_reason) VALUES ('F', 'hold', ''), ('G', 'parked', 'weather'),
-                 ('H', 'hold', x'00'), ('I', 'hold', 'battery');
-             INSERT INTO vehicles(vin, powertrain, status, soc_pct, soc_checked_at, gate_in_at, loaded_at, updated_at)
-                 VALUES ('J', 'BEV', 'parked', '', '', '', '', ''), ('K', 'BEV', 'parked', 'full', 'now', 3, 4.5, x'00'),
-                 ('L', 'BEV', 'parked', 101, '2026-11-26T09:00:00Z', '2026-11-26 09:00:00+08:00', NULL, '2026-11-26T09:00:00.5Z'),
-                 ('M', 'BEV', 'parked', -0.5, '2026-13-26T09:00:00Z', NULL, NULL, NULL),
-                 ('N', 'PHEV', 'loaded', 100, '2026-11-26T09:00:00Z' || char(0) || 'x', NULL, NULL, NULL);
-             INSERT INTO vehicles(vin, powertrain, status, consignment_id, row, slot) VALUES
-                 ('O', 'ICE', 'parked', 3.0, 1, 2), ('P', 'ICE', 'parked', 3.5, '', ''), ('Q', 'ICE', 'parked', 'x', 1.0, x'01'),
-                 ('R', 'ICE', 'parked', 1e300, NULL, NULL);",
-        )
-        .unwrap();
-        let sql = crate::db::quality::scan_sql(&conn, "vehicles").unwrap();
-        let rust = scan(&conn).unwrap();
-        assert_eq!(rust, sql);
-        assert!(rust.rows >= 15, "{rust:?}");
-        assert!(rust.by_kind.iter().all(|(_, n)| *n > 0), "{rust:?}");
-    }
 }

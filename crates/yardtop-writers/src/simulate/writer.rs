@@ -113,7 +113,7 @@ pub(super) struct Writer {
 
 impl Writer {
     pub fn open(path: &Path) -> Result<Writer> {
-        let conn = crate::writers::open::open_writer(path)?;
+        let conn = crate::open::open_writer(path)?;
         conn.busy_timeout(LOCK_ATTEMPT).map_err(|e| db_error(path, &e))?;
         // Checkpoints run between transactions (see `checkpoint`), so that no
         // write transaction pays for copying the WAL into the database; the WAL

@@ -22,17 +22,17 @@ mod yard_write;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::cli::DemoArgs;
+use crate::args::DemoArgs;
 use crate::ctx::Ctx;
 use crate::error::{db_error, io_reason, Result, UserError};
-use crate::writers::simulate::{simulate, SimOptions};
+use crate::simulate::{simulate, SimOptions};
 
 use self::plan::Plan;
 
@@ -126,9 +126,23 @@ pub struct BuildSummary {
     pub seconds: f64,
 }
 
-pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
+/// A demo database built for the dashboard: where it is, the instant its story is
+/// told at (None: the real clock), and whether the live simulator should keep it
+/// moving. The binary opens the dashboard on it (the writers know no screen).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Built {
+    pub path: PathBuf,
+    pub frozen: Option<DateTime<Utc>>,
+    pub live: bool,
+    pub seed: u64,
+}
+
+/// `yardtop demo`: builds the database (or the example CSV files); returns what the
+/// dashboard should open, or None when there is nothing to open (`--no-tui`,
+/// `--examples`).
+pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<Option<Built>> {
     if let Some(dir) = &args.examples {
-        return examples::run(ctx, dir);
+        return examples::run(ctx, dir).map(|_| None);
     }
     let story = Story::parse(&args.story)?;
     let scale = Scale::parse(&args.scale)?;
@@ -154,46 +168,35 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<()> {
         let mut out = std::io::stdout().lock();
         return writeln!(out, "{}", path.display())
             .and_then(|_| out.flush())
-            .map_err(|e| {
-                UserError::problem(format!(
-                    "cannot print the demo database's path: {}",
-                    io_reason(&e)
-                ))
-            });
+            .map(|_| None)
+            .map_err(|e| crate::error::output_error("the demo database's path", &e));
     }
-    let mut dash = ctx.with_db(&path);
-    dash.db_explicit = true;
-    dash.now = frozen;
     // The simulator writes at the real clock: under a frozen --now its events would
     // lie in the dashboard's future, so a frozen demo stays still.
-    let live = !args.no_live && frozen.is_none();
-    let stop = Arc::new(AtomicBool::new(false));
-    let sim = if live {
-        let (db, flag) = (path.clone(), Arc::clone(&stop));
-        let opts = SimOptions {
-            rate: 5.0,
-            duration: None,
-            seed: args.seed,
-            verbose: false,
-        };
-        let handle = std::thread::Builder::new()
-            .name("yardtop-simulate".into())
-            .spawn(move || simulate(&db, &opts, &flag))
-            .map_err(|e| UserError::problem(format!("cannot start the live simulator: {}", io_reason(&e))))?;
-        Some(handle)
-    } else {
-        None
+    Ok(Some(Built {
+        path,
+        frozen,
+        live: !args.no_live && frozen.is_none(),
+        seed: args.seed,
+    }))
+}
+
+/// The live simulator of a demo, on its own thread, until `stop` is set.
+pub fn start_live(
+    built: &Built,
+    stop: &Arc<AtomicBool>,
+) -> Result<std::thread::JoinHandle<Result<crate::simulate::SimStats>>> {
+    let (db, flag) = (built.path.clone(), Arc::clone(stop));
+    let opts = SimOptions {
+        rate: 5.0,
+        duration: None,
+        seed: built.seed,
+        verbose: false,
     };
-    let shown = crate::ui::run_dashboard(&dash, true);
-    stop.store(true, Ordering::SeqCst);
-    if let Some(handle) = sim {
-        match handle.join() {
-            Ok(Err(e)) if shown.is_ok() => eprintln!("yardtop: the live simulator stopped: {e}"),
-            Err(_) if shown.is_ok() => eprintln!("yardtop: the live simulator stopped unexpectedly"),
-            _ => {}
-        }
-    }
-    shown
+    std::thread::Builder::new()
+        .name("yardtop-simulate".into())
+        .spawn(move || simulate(&db, &opts, &flag))
+        .map_err(|e| UserError::problem(format!("cannot start the live simulator: {}", io_reason(&e))))
 }
 
 fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
@@ -205,9 +208,9 @@ fn whole_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
 fn target(ctx: &Ctx) -> Result<PathBuf> {
     if ctx.db_explicit {
         if std::fs::symlink_metadata(&ctx.db).is_ok() {
-            let (from, instead) = match ctx.db_source {
-                crate::config::Source::Environment => (" (from $YARDTOP_DB)", "unset YARDTOP_DB"),
-                _ => ("", "leave --db out"),
+            let (from, instead) = match ctx.db_from_env {
+                true => (" (from $YARDTOP_DB)", "unset YARDTOP_DB"),
+                false => ("", "leave --db out"),
             };
             return Err(UserError::problem(format!(
                 "{}{from} already exists; yardtop demo never overwrites a database. Give a path that does not exist yet with --db, or {instead} to use the demo's own file",
@@ -273,7 +276,7 @@ pub fn build_with(
 
 fn write_plan(db: &Path, plan: &Plan, seed: u64, progress: bool) -> Result<BuildSummary> {
     let started = Instant::now();
-    let conn = crate::writers::open::create_new(db)?;
+    let conn = crate::open::create_new(db)?;
     let written = store::write(&conn, db, plan, seed, progress);
     let closed = conn.close().map_err(|(_, e)| db_error(db, &e));
     match written.and_then(|s| closed.map(|_| s)) {

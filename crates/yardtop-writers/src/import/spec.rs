@@ -2,7 +2,7 @@
 //! types, which are required and which must be unique, and how a file's header row
 //! maps onto them.
 
-use crate::cli::ImportKind;
+use crate::args::ImportKind;
 
 use super::field::{self, Ty};
 

@@ -5,7 +5,7 @@
 
 use rusqlite::Connection;
 
-use crate::cli::InitArgs;
+use crate::args::InitArgs;
 use crate::ctx::Ctx;
 use crate::db::{self, additions, settings::DEFAULTS};
 use crate::error::{db_error, Result, UserError};
@@ -15,11 +15,10 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> Result<()> {
         return existing(ctx);
     }
     if let Some(l) = &args.locode {
-        crate::writers::validate::locode(l)
-            .map_err(|why| UserError::usage(format!("--locode {l:?}: {why}")))?;
+        crate::validate::locode(l).map_err(|why| UserError::usage(format!("--locode {l:?}: {why}")))?;
     }
     let tz = ctx.tz;
-    let conn = crate::writers::open::create_new(&ctx.db)?;
+    let conn = crate::open::create_new(&ctx.db)?;
     write_settings(
         &conn,
         args.port_name.as_deref(),
@@ -56,7 +55,7 @@ pub fn write_settings(
 }
 
 fn existing(ctx: &Ctx) -> Result<()> {
-    let conn = crate::writers::open::open_writer(&ctx.db)?;
+    let conn = crate::open::open_writer(&ctx.db)?;
     let fail = |e: &rusqlite::Error| db_error(&ctx.db, e);
     // Planned and carried out in one write transaction, so that what is removed is
     // what was seen.

@@ -6,7 +6,7 @@
 use chrono_tz::Tz;
 
 use crate::model::{CallStatus, ConsignmentStatus, HoldReason, Powertrain, VehicleStatus, Zone};
-use crate::writers::validate::imo_with_check_digit;
+use crate::validate::imo_with_check_digit;
 
 use super::clock::{local_date, HOUR};
 use super::names::{Make, DESTINATIONS, MAKES, VESSELS};

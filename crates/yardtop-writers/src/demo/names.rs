@@ -426,7 +426,7 @@ mod tests {
     #[test]
     fn locodes_and_wmis_are_valid() {
         for d in DESTINATIONS {
-            assert!(crate::writers::validate::locode(d.locode).is_ok(), "{}", d.locode);
+            assert!(crate::validate::locode(d.locode).is_ok(), "{}", d.locode);
         }
         let mut wmis: Vec<_> = MAKES.iter().map(|m| m.wmi).collect();
         wmis.sort();

@@ -15,11 +15,11 @@ use std::path::Path;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
-use crate::cli::ImportKind;
+use crate::args::ImportKind;
 use crate::ctx::Ctx;
 use crate::error::{io_reason, Result, UserError};
+use crate::import::timestamp_columns;
 use crate::time::{day_start, fmt_utc, local_date, parse_ts};
-use crate::writers::import::timestamp_columns;
 
 /// The instant the reference copy is told at.
 const TOLD_AT: &str = "2026-11-26T09:00:00Z";
@@ -29,32 +29,32 @@ const FILES: [(ImportKind, &str, &str); 6] = [
     (
         ImportKind::Blocks,
         "blocks",
-        include_str!("../../../assets/examples/blocks.csv"),
+        include_str!("../../../../assets/examples/blocks.csv"),
     ),
     (
         ImportKind::Vessels,
         "vessels",
-        include_str!("../../../assets/examples/vessels.csv"),
+        include_str!("../../../../assets/examples/vessels.csv"),
     ),
     (
         ImportKind::Calls,
         "calls",
-        include_str!("../../../assets/examples/calls.csv"),
+        include_str!("../../../../assets/examples/calls.csv"),
     ),
     (
         ImportKind::Consignments,
         "consignments",
-        include_str!("../../../assets/examples/consignments.csv"),
+        include_str!("../../../../assets/examples/consignments.csv"),
     ),
     (
         ImportKind::Vehicles,
         "vehicles",
-        include_str!("../../../assets/examples/vehicles.csv"),
+        include_str!("../../../../assets/examples/vehicles.csv"),
     ),
     (
         ImportKind::Events,
         "events",
-        include_str!("../../../assets/examples/events.csv"),
+        include_str!("../../../../assets/examples/events.csv"),
     ),
 ];
 

@@ -6,7 +6,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::model::Powertrain;
-use crate::writers::validate::{imo_with_check_digit, vin_check_digit};
+use crate::validate::{imo_with_check_digit, vin_check_digit};
 
 pub(super) struct Model {
     pub name: &'static str,
@@ -233,7 +233,7 @@ pub(super) fn truck_plate(rng: &mut ChaCha8Rng) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::writers::validate::{vin as check_vin, VinVerdict};
+    use crate::validate::{vin as check_vin, VinVerdict};
     use rand::SeedableRng;
 
     #[test]
@@ -249,14 +249,14 @@ mod tests {
             }
         }
         for _ in 0..50 {
-            assert!(crate::writers::validate::imo(imo(&mut rng)).is_ok());
+            assert!(crate::validate::imo(imo(&mut rng)).is_ok());
         }
     }
 
     #[test]
     fn destinations_are_locodes() {
         for d in DESTINATIONS {
-            assert!(crate::writers::validate::locode(d).is_ok(), "{d}");
+            assert!(crate::validate::locode(d).is_ok(), "{d}");
         }
     }
 }

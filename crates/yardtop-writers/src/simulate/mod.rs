@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::cli::SimulateArgs;
+use crate::args::SimulateArgs;
 use crate::ctx::Ctx;
 use crate::error::{Result, UserError};
 use sim::Sim;

@@ -3,7 +3,7 @@
 //! its own serials, so VINs are unique by construction, never by retrying.
 
 use crate::error::{Result, UserError};
-use crate::writers::validate::vin_check_digit;
+use crate::validate::vin_check_digit;
 
 use super::names::MAKES;
 use super::rng::{self, DemoRng};
@@ -83,7 +83,7 @@ pub fn as_str(vin: &[u8; 17]) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::writers::validate::{vin, VinVerdict};
+    use crate::validate::{vin, VinVerdict};
 
     #[test]
     fn vins_are_valid_and_unique() {

@@ -22,7 +22,7 @@ use std::path::Path;
 use csv::ByteRecord;
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::cli::ImportArgs;
+use crate::args::ImportArgs;
 use crate::ctx::Ctx;
 use crate::error::{db_error, sqlite_reason, Result, UserError};
 
@@ -35,7 +35,7 @@ use source::{delimiter_name, line_of, Source};
 use spec::{Header, TableSpec};
 
 /// The columns of `kind` that hold timestamps (for writers of example files).
-pub fn timestamp_columns(kind: crate::cli::ImportKind) -> Vec<&'static str> {
+pub fn timestamp_columns(kind: crate::args::ImportKind) -> Vec<&'static str> {
     spec::for_kind(kind)
         .columns
         .iter()
@@ -80,7 +80,7 @@ pub fn run(ctx: &Ctx, args: &ImportArgs) -> Result<i32> {
         }
     };
 
-    let mut conn = crate::writers::open::open_writer(&ctx.db)?;
+    let mut conn = crate::open::open_writer(&ctx.db)?;
     // A bigger page cache keeps a million random VINs from thrashing the indexes;
     // SQLite spills to the WAL beyond it, so memory stays bounded.
     conn.execute_batch("PRAGMA cache_size = -32000;")

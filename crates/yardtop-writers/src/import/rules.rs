@@ -286,7 +286,7 @@ fn not_before(row: &RowView<'_>, later: &'static str, earlier: &str, out: &mut V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::writers::import::spec::{CALLS, VEHICLES};
+    use crate::import::spec::{CALLS, VEHICLES};
     use rusqlite::Connection;
 
     fn yard() -> Connection {

@@ -5,7 +5,7 @@ use chrono::SecondsFormat;
 
 use super::dates::Formats;
 use crate::model::{CallStatus, ConsignmentStatus, HoldReason, Powertrain, VehicleStatus, Zone};
-use crate::writers::validate::{self, VinVerdict};
+use crate::validate::{self, VinVerdict};
 
 /// A value ready to bind to an INSERT.
 #[derive(Debug, Clone, PartialEq)]
@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn formats_add_local_times_and_decimal_commas() {
-        use crate::writers::import::dates::LocalTimes;
+        use crate::import::dates::LocalTimes;
         let f = Formats {
             local: Some(LocalTimes::new("%d/%m/%Y %H:%M", chrono_tz::Tz::Asia__Shanghai)),
             decimal_comma: true,

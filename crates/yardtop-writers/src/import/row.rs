@@ -297,7 +297,7 @@ fn shown(v: &SqlValue) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::writers::import::spec::{map_header, BLOCKS};
+    use crate::import::spec::{map_header, BLOCKS};
 
     fn header(names: &str) -> Header {
         let names: Vec<String> = names.split(',').map(String::from).collect();

@@ -24,8 +24,7 @@ pub fn write(conn: &Connection, path: &Path, plan: &Plan, seed: u64, progress: b
     .map_err(err)?;
     drop_derived(conn).map_err(err)?;
     conn.execute_batch("BEGIN").map_err(err)?;
-    crate::writers::init::write_settings(conn, Some(PORT_NAME), Some(PORT_LOCODE), Some(PORT_TZ))
-        .map_err(err)?;
+    crate::init::write_settings(conn, Some(PORT_NAME), Some(PORT_LOCODE), Some(PORT_TZ)).map_err(err)?;
     conn.execute(
         "INSERT OR REPLACE INTO settings(key, value) VALUES (?1, ?2)",
         [

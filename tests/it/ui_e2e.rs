@@ -362,7 +362,7 @@ fn a_panic_restores_the_terminal_first() {
         .unwrap();
     let mut cmd = CommandBuilder::new(std::env::current_exe().unwrap());
     cmd.args([
-        "panic_child",
+        "ui_e2e::panic_child",
         "--exact",
         "--ignored",
         "--nocapture",

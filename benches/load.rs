@@ -21,13 +21,13 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-#[allow(dead_code)]
+#[expect(dead_code, reason = "shared with the port benchmark; this one uses a part")]
 mod dbs;
 #[path = "load/readers.rs"]
 mod readers;
 #[path = "load/screens.rs"]
 mod screens;
-#[allow(dead_code)]
+#[expect(dead_code, reason = "shared with the port benchmark; this one uses a part")]
 mod util;
 
 use std::io::{BufRead, BufReader};

@@ -119,7 +119,6 @@ impl Peer {
 
 /// Runs both `runs` times, interleaved so that they share the machine's noise, then
 /// three more times each under /usr/bin/time for the peak memory.
-#[allow(clippy::too_many_arguments)]
 pub fn run(
     snapshot: &dyn Fn() -> Command,
     sqlite3: Option<&Path>,

@@ -83,7 +83,10 @@ use crate::ctx::Ctx;
 use crate::error::{io_reason, Result, UserError};
 
 /// Keeps the background log writer alive; dropping it flushes the log.
-pub struct LogGuard(#[allow(dead_code)] Option<tracing_appender::non_blocking::WorkerGuard>);
+pub struct LogGuard(
+    #[expect(dead_code, reason = "held, never read: dropping it flushes the log")]
+    Option<tracing_appender::non_blocking::WorkerGuard>,
+);
 
 /// The default log file.
 pub fn default_path() -> Option<PathBuf> {

@@ -46,10 +46,10 @@ pub fn run(ctx: &Ctx, args: &SnapshotArgs) -> Result<i32> {
         SnapshotFormat::Json => json(&yards),
         SnapshotFormat::Prometheus => prometheus(&yards),
         SnapshotFormat::Text => text(ctx, &yards, args.width, args.height),
-        #[allow(unreachable_patterns)]
-        _ => {
+        SnapshotFormat::Csv => {
             return Err(UserError::usage(
-                "this format is for one yard; give one --db (a group prints text, json or prometheus)",
+                "--format csv --alert lists the subjects of one yard's alert: give that yard's --db \
+                 alone (a group prints text, json or prometheus)",
             ))
         }
     };

@@ -165,7 +165,6 @@ pub fn soc_band(
 
 /// `soc_band` of a reading as the database held it: `Err` is an unreadable value
 /// (counted in data quality by its reader, and here unchecked like a missing one).
-#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
 pub fn soc_band_of(
     pct: Result<Option<f64>, ()>,
     checked_ms: Result<Option<i64>, ()>,

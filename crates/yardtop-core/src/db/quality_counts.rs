@@ -7,4 +7,3 @@ pub struct QualityCounts {
     pub by_kind: Vec<(&'static str, u64)>,
     pub rows: u64,
 }
-

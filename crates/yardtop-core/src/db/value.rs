@@ -84,13 +84,19 @@ pub fn missing_of(v: ValueRef<'_>) -> bool {
 /// The column as text when it is stored as valid, non-empty UTF-8 TEXT: how an
 /// enumeration (status, powertrain, zone) or a key is read. `Err` when it holds
 /// something (a number, a blob, invalid UTF-8) that cannot be one.
-#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
+#[expect(
+    clippy::result_unit_err,
+    reason = "Err carries nothing: the value is unreadable, that is all"
+)]
 pub fn enum_text<'r>(row: &'r Row<'_>, idx: usize) -> Result<Option<&'r str>, ()> {
     enum_text_of(raw(row, idx))
 }
 
 /// `enum_text` of a value.
-#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
+#[expect(
+    clippy::result_unit_err,
+    reason = "Err carries nothing: the value is unreadable, that is all"
+)]
 pub fn enum_text_of(v: ValueRef<'_>) -> Result<Option<&str>, ()> {
     match v {
         ValueRef::Null | ValueRef::Text(b"") => Ok(None),
@@ -106,7 +112,10 @@ pub fn text_or_empty(row: &Row<'_>, idx: usize) -> String {
 
 /// A numeric column: `Ok(None)` for NULL, `Err(())` when it holds something that is
 /// not a number (text in a numeric column).
-#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
+#[expect(
+    clippy::result_unit_err,
+    reason = "Err carries nothing: the value is unreadable, that is all"
+)]
 pub fn real(row: &Row<'_>, idx: usize) -> Result<Option<f64>, ()> {
     match row.get_ref(idx) {
         Ok(ValueRef::Null) => Ok(None),
@@ -124,13 +133,19 @@ pub fn real(row: &Row<'_>, idx: usize) -> Result<Option<f64>, ()> {
 }
 
 /// An integer column, as `real` but whole.
-#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
+#[expect(
+    clippy::result_unit_err,
+    reason = "Err carries nothing: the value is unreadable, that is all"
+)]
 pub fn integer(row: &Row<'_>, idx: usize) -> Result<Option<i64>, ()> {
     integer_of(raw(row, idx))
 }
 
 /// `integer` of a value.
-#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
+#[expect(
+    clippy::result_unit_err,
+    reason = "Err carries nothing: the value is unreadable, that is all"
+)]
 pub fn integer_of(v: ValueRef<'_>) -> Result<Option<i64>, ()> {
     match v {
         ValueRef::Null | ValueRef::Text(b"") => Ok(None),
@@ -146,13 +161,19 @@ pub fn integer_of(v: ValueRef<'_>) -> Result<Option<i64>, ()> {
 }
 
 /// A timestamp column: `Ok(None)` for NULL, `Err(())` when unreadable.
-#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
+#[expect(
+    clippy::result_unit_err,
+    reason = "Err carries nothing: the value is unreadable, that is all"
+)]
 pub fn timestamp(row: &Row<'_>, idx: usize) -> Result<Option<DateTime<Utc>>, ()> {
     timestamp_of(raw(row, idx))
 }
 
 /// `timestamp` of a value.
-#[allow(clippy::result_unit_err)] // Err carries nothing: the value is unreadable, that is all.
+#[expect(
+    clippy::result_unit_err,
+    reason = "Err carries nothing: the value is unreadable, that is all"
+)]
 pub fn timestamp_of(v: ValueRef<'_>) -> Result<Option<DateTime<Utc>>, ()> {
     match v {
         ValueRef::Null | ValueRef::Text(b"") => Ok(None),

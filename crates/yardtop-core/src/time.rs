@@ -76,7 +76,68 @@ pub fn parse_ts(text: &str) -> Option<DateTime<Utc>> {
 
 /// The form writers use: UTC with `Z`, whole seconds.
 pub fn fmt_utc(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    fmt_unix(t.timestamp())
+}
+
+/// `fmt_utc` of whole seconds since the Unix epoch.
+pub fn fmt_unix(t: i64) -> String {
+    UtcStamp::default().fmt(t).to_string()
+}
+
+/// The one writer of yardtop's timestamps (`YYYY-MM-DDTHH:MM:SSZ`), reusable so that
+/// a generator writing millions of them allocates nothing: the text lives until the
+/// next call. Years 0000–9999 are computed in place (the civil-from-days algorithm
+/// of Howard Hinnant); any other year, which RFC 3339 cannot write, is left to
+/// chrono's own rendering (`+10000-…`) rather than clamped into a wrong date.
+#[derive(Default)]
+pub struct UtcStamp {
+    buf: [u8; 20],
+    wide: String,
+}
+
+impl UtcStamp {
+    pub fn fmt(&mut self, t: i64) -> &str {
+        const DAY: i64 = 86_400;
+        let days = t.div_euclid(DAY);
+        let secs = t.rem_euclid(DAY);
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        if !(0..=9999).contains(&year) {
+            self.wide = DateTime::<Utc>::from_timestamp(t, 0)
+                .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .unwrap_or_default();
+            return &self.wide;
+        }
+        let b = &mut self.buf;
+        put(&mut b[0..4], year, 4);
+        b[4] = b'-';
+        put(&mut b[5..7], month, 2);
+        b[7] = b'-';
+        put(&mut b[8..10], day, 2);
+        b[10] = b'T';
+        put(&mut b[11..13], secs / 3600, 2);
+        b[13] = b':';
+        put(&mut b[14..16], secs % 3600 / 60, 2);
+        b[16] = b':';
+        put(&mut b[17..19], secs % 60, 2);
+        b[19] = b'Z';
+        // Only ASCII digits and separators were written.
+        std::str::from_utf8(&self.buf).unwrap_or_default()
+    }
+}
+
+fn put(out: &mut [u8], mut v: i64, width: usize) {
+    for i in (0..width).rev() {
+        out[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
 }
 
 /// `--now`, or the real clock.

@@ -14,7 +14,7 @@ use rusqlite::{params, Connection, Statement};
 use crate::error::{db_error, Result};
 use crate::model::HoldReason;
 
-use super::clock::{fmt_into, Stamp};
+use super::clock::Stamp;
 use super::names::{self, DESTINATIONS};
 use super::plan::{Place, Plan};
 use super::vin;
@@ -150,20 +150,11 @@ impl<'c> Sink<'c> {
     }
 
     pub fn vehicle(&mut self, v: &VehicleRow) -> Result<()> {
-        let mut soc_at = [0u8; 20];
-        let mut gate = [0u8; 20];
-        let mut loaded = [0u8; 20];
-        let mut updated = [0u8; 20];
-        let text = |t: Option<i64>, buf: &mut [u8; 20]| -> Option<String> {
-            t.map(|t| {
-                fmt_into(t, buf);
-                String::from_utf8_lossy(buf).into_owned()
-            })
-        };
-        let soc_at = text(v.soc_at, &mut soc_at);
-        let gate = text(v.gate_in, &mut gate);
-        let loaded = text(v.loaded_at, &mut loaded);
-        let updated = text(Some(v.updated_at), &mut updated);
+        let text = |t: Option<i64>| t.map(crate::time::fmt_unix);
+        let soc_at = text(v.soc_at);
+        let gate = text(v.gate_in);
+        let loaded = text(v.loaded_at);
+        let updated = text(Some(v.updated_at));
         let block = v
             .place
             .and_then(|p| self.block_codes.get(p.block as usize))

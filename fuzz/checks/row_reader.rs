@@ -91,49 +91,8 @@ fn choose_now(s: &mut Script) -> DateTime<Utc> {
     DateTime::from_timestamp(secs, 0).expect("in range")
 }
 
-const TABLES: [(&str, &[&str]); 7] = [
-    ("settings", &["key", "value"]),
-    ("yard_blocks", &["code", "zone", "rows", "slots_per_row"]),
-    ("vessels", &["imo", "name", "capacity_ceu"]),
-    (
-        "vessel_calls",
-        &["id", "imo", "voyage", "berth", "eta", "etd", "status"],
-    ),
-    (
-        "consignments",
-        &[
-            "id",
-            "ref",
-            "call_id",
-            "brand",
-            "destination",
-            "planned_units",
-            "cutoff_at",
-            "status",
-        ],
-    ),
-    (
-        "vehicles",
-        &[
-            "vin",
-            "make",
-            "model",
-            "powertrain",
-            "soc_pct",
-            "soc_checked_at",
-            "consignment_id",
-            "status",
-            "hold_reason",
-            "block",
-            "row",
-            "slot",
-            "gate_in_at",
-            "loaded_at",
-            "updated_at",
-        ],
-    ),
-    ("events", &["id", "at", "vin", "kind", "detail"]),
-];
+/// The contract's tables and columns, as the reader knows them.
+const TABLES: [(&str, &[&str]); 7] = yardtop::db::CONTRACT;
 
 /// Words of the yard, and a few it should not contain.
 const WORDS: &[&str] = &[

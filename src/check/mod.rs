@@ -19,51 +19,6 @@ use crate::sanitize::clean;
 pub use kinds::Kind;
 pub use report::{Finding, Report};
 
-/// The columns of the contract (docs/database.md) each table must have.
-const COLUMNS: [(&str, &[&str]); 7] = [
-    ("settings", &["key", "value"]),
-    ("yard_blocks", &["code", "zone", "rows", "slots_per_row"]),
-    ("vessels", &["imo", "name", "capacity_ceu"]),
-    (
-        "vessel_calls",
-        &["id", "imo", "voyage", "berth", "eta", "etd", "status"],
-    ),
-    (
-        "consignments",
-        &[
-            "id",
-            "ref",
-            "call_id",
-            "brand",
-            "destination",
-            "planned_units",
-            "cutoff_at",
-            "status",
-        ],
-    ),
-    (
-        "vehicles",
-        &[
-            "vin",
-            "make",
-            "model",
-            "powertrain",
-            "soc_pct",
-            "soc_checked_at",
-            "consignment_id",
-            "status",
-            "hold_reason",
-            "block",
-            "row",
-            "slot",
-            "gate_in_at",
-            "loaded_at",
-            "updated_at",
-        ],
-    ),
-    ("events", &["id", "at", "vin", "kind", "detail"]),
-];
-
 pub fn run(ctx: &Ctx) -> Result<i32> {
     let report = check(&ctx.db)?;
     print!("{}", report.render());
@@ -112,7 +67,7 @@ fn check_tables(conn: &Connection, shown: &str) -> Result<()> {
             if missing.len() == 1 { "" } else { "s" }
         )));
     }
-    for (table, cols) in COLUMNS {
+    for (table, cols) in db::CONTRACT {
         let mut stmt = conn
             .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
             .map_err(|e| unreadable(shown, &e))?;

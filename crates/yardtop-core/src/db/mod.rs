@@ -26,14 +26,50 @@ pub const SCHEMA_VERSION: i64 = 1;
 /// The contract's tables with yardtop's indexes.
 pub const SCHEMA_SQL: &str = include_str!("../../../../assets/schema.sql");
 
-/// The contract tables every yard database has.
-pub const CONTRACT_TABLES: [&str; 6] = [
-    "settings",
-    "yard_blocks",
-    "vessels",
-    "vessel_calls",
-    "consignments",
-    "vehicles",
+/// The contract (docs/database.md): each table and the columns it must have. The
+/// one list: `check`, the schema check and the fuzzers read it.
+pub const CONTRACT: [(&str, &[&str]); 7] = [
+    ("settings", &["key", "value"]),
+    ("yard_blocks", &["code", "zone", "rows", "slots_per_row"]),
+    ("vessels", &["imo", "name", "capacity_ceu"]),
+    (
+        "vessel_calls",
+        &["id", "imo", "voyage", "berth", "eta", "etd", "status"],
+    ),
+    (
+        "consignments",
+        &[
+            "id",
+            "ref",
+            "call_id",
+            "brand",
+            "destination",
+            "planned_units",
+            "cutoff_at",
+            "status",
+        ],
+    ),
+    (
+        "vehicles",
+        &[
+            "vin",
+            "make",
+            "model",
+            "powertrain",
+            "soc_pct",
+            "soc_checked_at",
+            "consignment_id",
+            "status",
+            "hold_reason",
+            "block",
+            "row",
+            "slot",
+            "gate_in_at",
+            "loaded_at",
+            "updated_at",
+        ],
+    ),
+    ("events", &["id", "at", "vin", "kind", "detail"]),
 ];
 
 /// Opens a yard database for reading only: never creates, never writes.
@@ -175,7 +211,7 @@ pub fn check_schema(path: &Path, conn: &Connection) -> Result<()> {
 /// Contract tables (and `events`) the database lacks.
 pub fn missing_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut missing = Vec::new();
-    for t in CONTRACT_TABLES.iter().chain(std::iter::once(&"events")) {
+    for (t, _) in CONTRACT {
         let n: i64 = conn.query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
             [t],

@@ -332,23 +332,8 @@ pub struct VehicleDetail {
 }
 
 pub fn vehicle_detail(conn: &Connection, vin: &Value) -> rusqlite::Result<Option<VehicleDetail>> {
-    const FIELDS: [&str; 15] = [
-        "vin",
-        "make",
-        "model",
-        "powertrain",
-        "soc_pct",
-        "soc_checked_at",
-        "consignment_id",
-        "status",
-        "hold_reason",
-        "block",
-        "row",
-        "slot",
-        "gate_in_at",
-        "loaded_at",
-        "updated_at",
-    ];
+    // Every column of the contract, in its order.
+    const FIELDS: [&str; 15] = crate::db::VEHICLE_COLUMNS;
     let sql = format!(
         "SELECT vin, make, model, powertrain, status, hold_reason, soc_pct, soc_checked_at, \
                 block, row, slot, {} FROM vehicles WHERE vin = ?1",

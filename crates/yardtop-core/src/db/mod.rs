@@ -26,6 +26,25 @@ pub const SCHEMA_VERSION: i64 = 1;
 /// The contract's tables with yardtop's indexes.
 pub const SCHEMA_SQL: &str = include_str!("../../../../assets/schema.sql");
 
+/// The columns of `vehicles`, in the contract's order (the vehicle view shows them so).
+pub const VEHICLE_COLUMNS: [&str; 15] = [
+    "vin",
+    "make",
+    "model",
+    "powertrain",
+    "soc_pct",
+    "soc_checked_at",
+    "consignment_id",
+    "status",
+    "hold_reason",
+    "block",
+    "row",
+    "slot",
+    "gate_in_at",
+    "loaded_at",
+    "updated_at",
+];
+
 /// The contract (docs/database.md): each table and the columns it must have. The
 /// one list: `check`, the schema check and the fuzzers read it.
 pub const CONTRACT: [(&str, &[&str]); 7] = [
@@ -49,26 +68,7 @@ pub const CONTRACT: [(&str, &[&str]); 7] = [
             "status",
         ],
     ),
-    (
-        "vehicles",
-        &[
-            "vin",
-            "make",
-            "model",
-            "powertrain",
-            "soc_pct",
-            "soc_checked_at",
-            "consignment_id",
-            "status",
-            "hold_reason",
-            "block",
-            "row",
-            "slot",
-            "gate_in_at",
-            "loaded_at",
-            "updated_at",
-        ],
-    ),
+    ("vehicles", &VEHICLE_COLUMNS),
     ("events", &["id", "at", "vin", "kind", "detail"]),
 ];
 

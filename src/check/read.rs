@@ -8,7 +8,7 @@ use crate::db::value;
 use crate::sanitize::clean;
 
 /// The raw value, as it can be shown in a report line.
-pub fn show(row: &Row<'_>, idx: usize) -> String {
+pub(super) fn show(row: &Row<'_>, idx: usize) -> String {
     match row.get_ref(idx) {
         Err(_) => "(unreadable)".into(),
         Ok(ValueRef::Null) => "NULL".into(),
@@ -23,13 +23,13 @@ pub fn show(row: &Row<'_>, idx: usize) -> String {
 }
 
 /// Database text in quotes, safe for a terminal and cut when very long.
-pub fn quote(s: &str) -> String {
+pub(super) fn quote(s: &str) -> String {
     format!("\"{}\"", clean(s))
 }
 
 /// The column as text when it is stored as valid UTF-8 TEXT; an enumeration or a
 /// key held as anything else is not one of the schema's values.
-pub fn proper_text(row: &Row<'_>, idx: usize) -> Option<String> {
+pub(super) fn proper_text(row: &Row<'_>, idx: usize) -> Option<String> {
     match row.get_ref(idx) {
         Ok(ValueRef::Text(b)) => std::str::from_utf8(b).ok().map(str::to_string),
         _ => None,
@@ -37,12 +37,12 @@ pub fn proper_text(row: &Row<'_>, idx: usize) -> Option<String> {
 }
 
 /// NULL or an empty string: a missing value (CSV tools write NULL as '').
-pub fn is_null(row: &Row<'_>, idx: usize) -> bool {
+pub(super) fn is_null(row: &Row<'_>, idx: usize) -> bool {
     value::is_missing(row, idx)
 }
 
 /// A text column that holds a blob or bytes that are not UTF-8.
-pub fn bad_text(row: &Row<'_>, idx: usize) -> bool {
+pub(super) fn bad_text(row: &Row<'_>, idx: usize) -> bool {
     match row.get_ref(idx) {
         Ok(ValueRef::Blob(_)) => true,
         Ok(ValueRef::Text(b)) => std::str::from_utf8(b).is_err(),
@@ -52,12 +52,12 @@ pub fn bad_text(row: &Row<'_>, idx: usize) -> bool {
 
 /// An integer column holding nothing or an integer (as the dashboard's data-quality
 /// scan decides: a fractional real or a text, even "3", is the wrong type).
-pub fn int_ok(row: &Row<'_>, idx: usize) -> bool {
+pub(super) fn int_ok(row: &Row<'_>, idx: usize) -> bool {
     is_null(row, idx) || int(row, idx).is_some()
 }
 
 /// An integer, or a whole REAL (pandas writes a nullable integer column as 3.0).
-pub fn int(row: &Row<'_>, idx: usize) -> Option<i64> {
+pub(super) fn int(row: &Row<'_>, idx: usize) -> Option<i64> {
     match row.get_ref(idx) {
         Ok(ValueRef::Integer(i)) => Some(i),
         Ok(ValueRef::Real(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
@@ -66,7 +66,7 @@ pub fn int(row: &Row<'_>, idx: usize) -> Option<i64> {
 }
 
 /// A percentage column: missing, or a number from 0 to 100.
-pub fn pct_ok(row: &Row<'_>, idx: usize) -> bool {
+pub(super) fn pct_ok(row: &Row<'_>, idx: usize) -> bool {
     match row.get_ref(idx) {
         _ if is_null(row, idx) => true,
         Ok(ValueRef::Integer(i)) => (0..=100).contains(&i),
@@ -76,6 +76,6 @@ pub fn pct_ok(row: &Row<'_>, idx: usize) -> bool {
 }
 
 /// A timestamp column: NULL, or RFC 3339 text that `time::parse_ts` reads.
-pub fn ts_ok(row: &Row<'_>, idx: usize) -> bool {
+pub(super) fn ts_ok(row: &Row<'_>, idx: usize) -> bool {
     value::timestamp(row, idx).is_ok()
 }

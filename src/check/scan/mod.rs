@@ -24,7 +24,7 @@ struct BlockInfo {
     slots_per_row: i64,
 }
 
-pub struct Scan<'a> {
+pub(super) struct Scan<'a> {
     conn: &'a Connection,
     report: &'a mut Report,
     /// Row number across all tables, so that a row counts once per kind.
@@ -38,7 +38,7 @@ pub struct Scan<'a> {
 }
 
 impl<'a> Scan<'a> {
-    pub fn new(conn: &'a Connection, report: &'a mut Report) -> Scan<'a> {
+    pub(super) fn new(conn: &'a Connection, report: &'a mut Report) -> Scan<'a> {
         Scan {
             conn,
             report,
@@ -53,7 +53,7 @@ impl<'a> Scan<'a> {
 
     /// Runs every check; the order matters, as later tables are checked against
     /// the keys of earlier ones.
-    pub fn run(&mut self) -> rusqlite::Result<()> {
+    pub(super) fn run(&mut self) -> rusqlite::Result<()> {
         self.blocks()?;
         self.vessels()?;
         self.calls()?;

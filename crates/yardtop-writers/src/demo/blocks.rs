@@ -9,7 +9,7 @@ use super::plan::{Block, Place, Plan};
 use super::rng::{self, DemoRng};
 
 /// The zones in the order their blocks are listed.
-pub const ZONES: [Zone; 5] = [
+pub(super) const ZONES: [Zone; 5] = [
     Zone::Nev,
     Zone::Ice,
     Zone::Staging,
@@ -60,7 +60,7 @@ fn shape(z: Zone) -> Shape {
 
 /// Lays out blocks for `counts[zone]` vehicles per zone and gives every yard
 /// vehicle with a zone its slot.
-pub fn lay_out(plan: &mut Plan, rng: &mut DemoRng) {
+pub(super) fn lay_out(plan: &mut Plan, rng: &mut DemoRng) {
     let mut counts = [0usize; 5];
     for v in &plan.yard {
         if let Some(z) = v.zone {
@@ -109,7 +109,7 @@ pub fn lay_out(plan: &mut Plan, rng: &mut DemoRng) {
 }
 
 /// `n` split in proportion to `weights`, by largest remainder.
-pub fn split(n: usize, weights: &[f64]) -> Vec<usize> {
+pub(super) fn split(n: usize, weights: &[f64]) -> Vec<usize> {
     let total: f64 = weights.iter().sum();
     if weights.is_empty() || total <= 0.0 {
         return vec![n];
@@ -134,13 +134,13 @@ pub fn split(n: usize, weights: &[f64]) -> Vec<usize> {
 }
 
 /// The blocks by zone, to place history vehicles that have long left.
-pub struct Yard {
+pub(super) struct Yard {
     by_zone: [Vec<u32>; 5],
     dims: Vec<(u16, u16)>,
 }
 
 impl Yard {
-    pub fn new(plan: &Plan) -> Yard {
+    pub(super) fn new(plan: &Plan) -> Yard {
         let mut by_zone: [Vec<u32>; 5] = Default::default();
         for (i, b) in plan.blocks.iter().enumerate() {
             by_zone[zone_index(b.zone)].push(i as u32);
@@ -151,7 +151,7 @@ impl Yard {
         }
     }
 
-    pub fn random_place(&self, rng: &mut DemoRng, zone: Zone) -> Place {
+    pub(super) fn random_place(&self, rng: &mut DemoRng, zone: Zone) -> Place {
         let list = &self.by_zone[zone_index(zone)];
         let block = if list.is_empty() {
             0

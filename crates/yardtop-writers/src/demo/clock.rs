@@ -5,31 +5,31 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-pub const MINUTE: i64 = 60;
-pub const HOUR: i64 = 3600;
-pub const DAY: i64 = 86_400;
+pub(super) const MINUTE: i64 = 60;
+pub(super) const HOUR: i64 = 3600;
+pub(super) const DAY: i64 = 86_400;
 
 /// yardtop's one timestamp writer (`yardtop_core::time`), reused for the millions a
 /// demo writes.
-pub use crate::time::UtcStamp as Stamp;
+pub(super) use crate::time::UtcStamp as Stamp;
 
-pub fn fmt(t: i64) -> String {
+pub(super) fn fmt(t: i64) -> String {
     crate::time::fmt_unix(t)
 }
 
 /// The instant of port-local midnight starting `date`.
-pub fn local_midnight(tz: &Tz, date: NaiveDate) -> i64 {
+pub(super) fn local_midnight(tz: &Tz, date: NaiveDate) -> i64 {
     crate::time::day_start(tz, date).timestamp()
 }
 
 /// The port-local date of an instant.
-pub fn local_date(tz: &Tz, t: i64) -> NaiveDate {
+pub(super) fn local_date(tz: &Tz, t: i64) -> NaiveDate {
     let utc = DateTime::<Utc>::from_timestamp(t, 0).unwrap_or_default();
     crate::time::local_date(tz, utc)
 }
 
 /// The first day of the month after `date`'s.
-pub fn next_month(date: NaiveDate) -> NaiveDate {
+pub(super) fn next_month(date: NaiveDate) -> NaiveDate {
     let (y, m) = if date.month() == 12 {
         (date.year() + 1, 1)
     } else {
@@ -38,7 +38,7 @@ pub fn next_month(date: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(date)
 }
 
-pub fn month_start(date: NaiveDate) -> NaiveDate {
+pub(super) fn month_start(date: NaiveDate) -> NaiveDate {
     date.with_day(1).unwrap_or(date)
 }
 

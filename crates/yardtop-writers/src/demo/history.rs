@@ -15,7 +15,7 @@ use super::sink::{Detail, Kind, Sink, VehicleRow};
 use super::vin::VinFactory;
 
 /// Exports of one port month (or the part of it the history covers).
-pub struct Month {
+pub(super) struct Month {
     pub start: i64,
     pub end: i64,
     pub total: u64,
@@ -25,7 +25,7 @@ pub struct Month {
 }
 
 /// A consignment a story needs exactly as it happened.
-pub struct Special {
+pub(super) struct Special {
     pub make: usize,
     pub dest: usize,
     pub units: u32,
@@ -35,7 +35,7 @@ pub struct Special {
     pub load_end: i64,
 }
 
-pub struct Spec {
+pub(super) struct Spec {
     pub months: Vec<Month>,
     pub specials: Vec<Special>,
     /// Largest consignment.
@@ -46,7 +46,7 @@ pub struct Spec {
 }
 
 /// The longest a history vehicle waited between gate-in and cut-off.
-pub const MAX_DWELL: i64 = 27 * DAY;
+pub(super) const MAX_DWELL: i64 = 27 * DAY;
 
 struct Draft {
     make: usize,
@@ -57,7 +57,7 @@ struct Draft {
 
 /// Plans the history: calls in the order they arrived, their consignments in the
 /// order they were loaded. Vessels are given later (see `assign_vessels`).
-pub fn plan(spec: &Spec, rng: &mut DemoRng) -> (Vec<Call>, Vec<Consignment>) {
+pub(super) fn plan(spec: &Spec, rng: &mut DemoRng) -> (Vec<Call>, Vec<Consignment>) {
     let mut calls: Vec<(Call, Vec<Consignment>)> = Vec::new();
     let span = (spec.now - spec.t0).max(1) as f64;
     let f_at = |t: i64| ((t - spec.t0) as f64 / span).clamp(0.0, 1.0);
@@ -243,7 +243,7 @@ fn drafts(rng: &mut DemoRng, total: u64, nev: Option<u64>, f: f64, cap: u32, big
 
 /// A maker by its weight at `f`; only those with conventional models when no NEV
 /// may be added, only pure NEV makers when nothing else may.
-pub fn pick_make(rng: &mut DemoRng, f: f64, no_nev: bool, only_nev: bool) -> usize {
+pub(super) fn pick_make(rng: &mut DemoRng, f: f64, no_nev: bool, only_nev: bool) -> usize {
     let weights: Vec<f64> = MAKES
         .iter()
         .map(|m| {
@@ -259,7 +259,7 @@ pub fn pick_make(rng: &mut DemoRng, f: f64, no_nev: bool, only_nev: bool) -> usi
     rng::weighted(rng, &weights)
 }
 
-pub fn pick_dest(rng: &mut DemoRng, make: usize) -> usize {
+pub(super) fn pick_dest(rng: &mut DemoRng, make: usize) -> usize {
     let markets = MAKES[make].markets;
     if markets.is_empty() || rng::chance(rng, 0.15) {
         rng::int(rng, 0, super::names::DESTINATIONS.len() as i64 - 1) as usize
@@ -294,7 +294,7 @@ fn group(rng: &mut DemoRng, drafts: Vec<Draft>, size: u32) -> Vec<Vec<Draft>> {
 /// Gives history calls their vessels, newest first, so that the most recent
 /// history never uses the vessels the current yard has alongside or expected
 /// (`0..reserved`) and a vessel comes back only after the rest of the fleet.
-pub fn assign_vessels(calls: &mut [Call], vessels: usize, reserved: usize) {
+pub(super) fn assign_vessels(calls: &mut [Call], vessels: usize, reserved: usize) {
     let vessels = vessels.max(1);
     for (j, call) in calls.iter_mut().rev().enumerate() {
         call.vessel = (reserved + j) % vessels;
@@ -302,7 +302,7 @@ pub fn assign_vessels(calls: &mut [Call], vessels: usize, reserved: usize) {
 }
 
 /// Writes the vehicles of one history consignment and queues their events.
-pub fn write(
+pub(super) fn write(
     sink: &mut Sink,
     plan: &Plan,
     yard: &Yard,

@@ -5,7 +5,7 @@
 
 use crate::model::{HoldReason, Powertrain};
 
-pub struct Model {
+pub(super) struct Model {
     pub name: &'static str,
     pub powertrain: Powertrain,
     pub weight: f64,
@@ -19,7 +19,7 @@ const fn m(name: &'static str, powertrain: Powertrain, weight: f64) -> Model {
     }
 }
 
-pub struct Make {
+pub(super) struct Make {
     pub name: &'static str,
     /// Its short code in consignment references.
     pub code: &'static str,
@@ -37,9 +37,9 @@ pub struct Make {
 
 use Powertrain::{Bev, Fcev, Hev, Ice, Phev};
 
-pub const MG: usize = 1;
+pub(super) const MG: usize = 1;
 
-pub const MAKES: &[Make] = &[
+pub(super) const MAKES: &[Make] = &[
     Make {
         name: "BYD",
         code: "BYD",
@@ -258,15 +258,15 @@ pub const MAKES: &[Make] = &[
 
 impl Make {
     /// Its weight and NEV share at `f` (0: the start of the history, 1: now).
-    pub fn weight_at(&self, f: f64) -> f64 {
+    pub(super) fn weight_at(&self, f: f64) -> f64 {
         lerp(self.weight, f)
     }
 
-    pub fn nev_share_at(&self, f: f64) -> f64 {
+    pub(super) fn nev_share_at(&self, f: f64) -> f64 {
         lerp(self.nev_share, f)
     }
 
-    pub fn models(&self, nev: bool) -> &'static [Model] {
+    pub(super) fn models(&self, nev: bool) -> &'static [Model] {
         if nev || self.other.is_empty() {
             self.nev
         } else {
@@ -279,7 +279,7 @@ fn lerp((a, b): (f64, f64), f: f64) -> f64 {
     a + (b - a) * f.clamp(0.0, 1.0)
 }
 
-pub struct Destination {
+pub(super) struct Destination {
     pub locode: &'static str,
     /// The direction letter of a voyage number heading there.
     pub bound: char,
@@ -289,9 +289,9 @@ const fn d(locode: &'static str, bound: char) -> Destination {
     Destination { locode, bound }
 }
 
-pub const BRISTOL: usize = 0;
+pub(super) const BRISTOL: usize = 0;
 
-pub const DESTINATIONS: &[Destination] = &[
+pub(super) const DESTINATIONS: &[Destination] = &[
     d("GBBRS", 'W'), // 0 Bristol (Portbury)
     d("BEZEE", 'W'), // 1 Zeebrugge
     d("DEBRV", 'W'), // 2 Bremerhaven
@@ -316,7 +316,7 @@ pub const DESTINATIONS: &[Destination] = &[
 ];
 
 /// Car carriers calling at the terminal: invented names in the style of the trade.
-pub const VESSELS: &[&str] = &[
+pub(super) const VESSELS: &[&str] = &[
     "Ocean Ruby Leader",
     "Morning Crown",
     "Jade Horizon",
@@ -356,10 +356,10 @@ pub const VESSELS: &[&str] = &[
 ];
 
 /// The ro-ro berths of the terminal.
-pub const BERTHS: &[&str] = &["B07", "B08", "B09", "B10", "B11", "B12"];
+pub(super) const BERTHS: &[&str] = &["B07", "B08", "B09", "B10", "B11", "B12"];
 
 /// What a clerk writes when a vehicle goes on hold.
-pub fn hold_detail(reason: HoldReason, variant: usize, soc: Option<f64>) -> String {
+pub(super) fn hold_detail(reason: HoldReason, variant: usize, soc: Option<f64>) -> String {
     let words: &[&str] = match reason {
         HoldReason::Customs => &[
             "customs: inspection ordered",
@@ -399,7 +399,7 @@ pub fn hold_detail(reason: HoldReason, variant: usize, soc: Option<f64>) -> Stri
 /// A Chinese truck plate, e.g. `闽D·5K2T1`: the province's character (wide on a
 /// terminal, which the dashboard must keep aligned), the city's letter, five
 /// letters or digits. `n` picks one.
-pub fn truck_plate(n: u32) -> String {
+pub(super) fn truck_plate(n: u32) -> String {
     const PROVINCES: [char; 8] = ['闽', '粤', '浙', '赣', '苏', '沪', '鲁', '皖'];
     const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
     let mut n = n as usize;
@@ -415,7 +415,7 @@ pub fn truck_plate(n: u32) -> String {
     plate
 }
 
-pub fn release_detail(reason: HoldReason) -> String {
+pub(super) fn release_detail(reason: HoldReason) -> String {
     format!("released: {}", reason.as_str())
 }
 

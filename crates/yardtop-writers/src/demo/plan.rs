@@ -12,13 +12,13 @@ use super::clock::{local_date, HOUR};
 use super::names::{Make, DESTINATIONS, MAKES, VESSELS};
 use super::rng::{self, DemoRng};
 
-pub struct Vessel {
+pub(super) struct Vessel {
     pub imo: i64,
     pub name: String,
     pub ceu: i64,
 }
 
-pub struct Call {
+pub(super) struct Call {
     pub vessel: usize,
     pub voyage: String,
     pub berth: Option<&'static str>,
@@ -27,7 +27,7 @@ pub struct Call {
     pub status: CallStatus,
 }
 
-pub struct Consignment {
+pub(super) struct Consignment {
     pub reference: String,
     pub call: usize,
     pub make: usize,
@@ -44,20 +44,20 @@ pub struct Consignment {
 }
 
 impl Consignment {
-    pub fn make(&self) -> &'static Make {
+    pub(super) fn make(&self) -> &'static Make {
         &MAKES[self.make.min(MAKES.len() - 1)]
     }
 }
 
 /// A slot of the yard: block index, row and slot (both from 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Place {
+pub(super) struct Place {
     pub block: u32,
     pub row: u16,
     pub slot: u16,
 }
 
-pub struct Block {
+pub(super) struct Block {
     pub code: String,
     pub zone: Zone,
     pub rows: u16,
@@ -66,7 +66,7 @@ pub struct Block {
 
 /// The last SoC reading a yard NEV carries.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Soc {
+pub(super) enum Soc {
     /// Not an NEV, or never checked.
     None,
     /// Read within the last 60 hours.
@@ -76,7 +76,7 @@ pub enum Soc {
 }
 
 /// A vehicle of the current yard, as planned.
-pub struct YardVehicle {
+pub(super) struct YardVehicle {
     pub make: u8,
     pub model: u8,
     pub powertrain: Powertrain,
@@ -101,7 +101,7 @@ pub struct YardVehicle {
     pub booked: i64,
 }
 
-pub struct Plan {
+pub(super) struct Plan {
     pub tz: Tz,
     pub now: i64,
     pub vessels: Vec<Vessel>,
@@ -117,7 +117,7 @@ pub struct Plan {
 }
 
 /// The car carriers calling at the terminal, each with a valid IMO number.
-pub fn fleet(rng: &mut DemoRng, count: usize) -> Vec<Vessel> {
+pub(super) fn fleet(rng: &mut DemoRng, count: usize) -> Vec<Vessel> {
     let mut used = std::collections::BTreeSet::new();
     let mut out = Vec::with_capacity(count);
     for i in 0..count {
@@ -148,7 +148,7 @@ fn roman(n: usize) -> &'static str {
 /// Gives every call its voyage number: per vessel a running number, then the
 /// direction of its first port of discharge (e.g. `047W`). Calls are numbered in
 /// the order they happened.
-pub fn number_voyages(plan: &mut Plan, rng: &mut DemoRng) {
+pub(super) fn number_voyages(plan: &mut Plan, rng: &mut DemoRng) {
     let mut next: Vec<i64> = plan.vessels.iter().map(|_| rng::int(rng, 8, 60)).collect();
     let mut bound = vec!['W'; plan.calls.len()];
     for c in plan.consignments.iter().rev() {
@@ -165,7 +165,7 @@ pub fn number_voyages(plan: &mut Plan, rng: &mut DemoRng) {
 
 /// Gives every consignment its reference: port, month of its cut-off, maker,
 /// port of discharge and a running number, e.g. `XMN2305-MG-BRS-00412`.
-pub fn name_consignments(plan: &mut Plan) {
+pub(super) fn name_consignments(plan: &mut Plan) {
     let tz = plan.tz;
     for (i, c) in plan.consignments.iter_mut().enumerate() {
         let date = local_date(&tz, c.cutoff);
@@ -181,7 +181,7 @@ pub fn name_consignments(plan: &mut Plan) {
 }
 
 /// Cut-offs are set on the hour, a day or so before the vessel arrives.
-pub fn cutoff_before(eta: i64, rng: &mut DemoRng) -> i64 {
+pub(super) fn cutoff_before(eta: i64, rng: &mut DemoRng) -> i64 {
     let t = eta - rng::int(rng, 20, 30) * HOUR;
     t - t.rem_euclid(HOUR)
 }

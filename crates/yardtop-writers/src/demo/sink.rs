@@ -20,7 +20,7 @@ use super::plan::{Place, Plan};
 use super::vin;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(super) enum Kind {
     GateIn,
     Park,
     Move,
@@ -50,7 +50,7 @@ impl Kind {
 
 /// An event's detail, kept compact until it is written.
 #[derive(Debug, Clone, Copy)]
-pub enum Detail {
+pub(super) enum Detail {
     /// Gate number and the truck's plate (see `names::truck_plate`).
     Gate(u8, u32),
     At(Place),
@@ -88,7 +88,7 @@ impl Ord for Ev {
 }
 
 /// One row of `vehicles`.
-pub struct VehicleRow<'a> {
+pub(super) struct VehicleRow<'a> {
     pub vin: &'a [u8; 17],
     pub make: &'static str,
     pub model: &'static str,
@@ -104,7 +104,7 @@ pub struct VehicleRow<'a> {
     pub updated_at: i64,
 }
 
-pub struct Sink<'c> {
+pub(super) struct Sink<'c> {
     path: &'c Path,
     vehicle: Statement<'c>,
     event: Statement<'c>,
@@ -118,7 +118,12 @@ pub struct Sink<'c> {
 }
 
 impl<'c> Sink<'c> {
-    pub fn new(conn: &'c Connection, path: &'c Path, plan: &Plan, progress: ProgressBar) -> Result<Sink<'c>> {
+    pub(super) fn new(
+        conn: &'c Connection,
+        path: &'c Path,
+        plan: &Plan,
+        progress: ProgressBar,
+    ) -> Result<Sink<'c>> {
         let vehicle = conn
             .prepare(
                 "INSERT INTO vehicles(vin, make, model, powertrain, soc_pct, soc_checked_at, consignment_id, status, hold_reason, block, row, slot, gate_in_at, loaded_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
@@ -149,7 +154,7 @@ impl<'c> Sink<'c> {
         })
     }
 
-    pub fn vehicle(&mut self, v: &VehicleRow) -> Result<()> {
+    pub(super) fn vehicle(&mut self, v: &VehicleRow) -> Result<()> {
         let text = |t: Option<i64>| t.map(crate::time::fmt_unix);
         let soc_at = text(v.soc_at);
         let gate = text(v.gate_in);
@@ -184,7 +189,7 @@ impl<'c> Sink<'c> {
     }
 
     /// Queues an event; it is written once no later-generated event can precede it.
-    pub fn event(&mut self, at: i64, vin: &[u8; 17], kind: Kind, detail: Detail) {
+    pub(super) fn event(&mut self, at: i64, vin: &[u8; 17], kind: Kind, detail: Detail) {
         self.seq += 1;
         self.pending.push(Reverse(Ev {
             at,
@@ -196,7 +201,7 @@ impl<'c> Sink<'c> {
     }
 
     /// Writes every queued event earlier than `watermark`, oldest first.
-    pub fn flush_before(&mut self, watermark: i64) -> Result<()> {
+    pub(super) fn flush_before(&mut self, watermark: i64) -> Result<()> {
         let mut stamp = Stamp::default();
         while self.pending.peek().is_some_and(|Reverse(e)| e.at < watermark) {
             let Some(Reverse(e)) = self.pending.pop() else {

@@ -15,7 +15,13 @@ use super::sink::Sink;
 use super::{blocks, clock, history, names, rng, vin, yard, yard_write, PORT_LOCODE, PORT_NAME, PORT_TZ};
 
 /// Writes the plan; returns the vehicles and events written.
-pub fn write(conn: &Connection, path: &Path, plan: &Plan, seed: u64, progress: bool) -> Result<(u64, u64)> {
+pub(super) fn write(
+    conn: &Connection,
+    path: &Path,
+    plan: &Plan,
+    seed: u64,
+    progress: bool,
+) -> Result<(u64, u64)> {
     let err = |e: rusqlite::Error| db_error(path, &e);
     // Nobody else can have the new file open yet: no journal until it is complete.
     conn.execute_batch(

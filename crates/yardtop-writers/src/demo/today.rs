@@ -10,13 +10,13 @@ use super::clock::{local_date, local_midnight, month_start, next_month, DAY, HOU
 use super::history::{Month, Spec};
 
 /// Vehicles in the default demo: a busy terminal's last year and a half.
-pub const SMALL: u64 = 80_000;
+pub(super) const SMALL: u64 = 80_000;
 /// the port scale of docs/benchmarks.md.
-pub const PORT: u64 = 1_000_000;
+pub(super) const PORT: u64 = 1_000_000;
 
 /// How large the current yard is for `total` vehicles: a twentieth of them in the
 /// yard, one consignment pending per 400 of those (4 to 40).
-pub fn yard_size(total: u64) -> (usize, usize) {
+pub(super) fn yard_size(total: u64) -> (usize, usize) {
     let in_yard = (total / 20).max((total / 4).min(200)) as usize;
     let consignments = ((in_yard as f64 / 400.0).round() as usize).clamp(4, 40);
     (in_yard, consignments)
@@ -25,7 +25,7 @@ pub fn yard_size(total: u64) -> (usize, usize) {
 /// History exports grow by this much from its start to now.
 const GROWTH: f64 = 0.8;
 
-pub fn history(now: i64, tz: &Tz, total: u64) -> Spec {
+pub(super) fn history(now: i64, tz: &Tz, total: u64) -> Spec {
     let today = local_date(tz, now);
     let jan1 = NaiveDate::from_ymd_opt(today.year() - 1, 1, 1).unwrap_or(today);
     // From 1 January last year (the YoY ratio's prior period) and never less than

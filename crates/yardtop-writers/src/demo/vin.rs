@@ -16,13 +16,13 @@ const YEARS: &[u8] = b"ABCDEFGHJKLMNPRSTVWXY123456789";
 const PLANTS: &[u8] = b"ABCDEFGHJKLMNPRSTVWXYZ123456789";
 const SERIALS: u64 = 1_000_000;
 
-pub struct VinFactory {
+pub(super) struct VinFactory {
     counters: Vec<u64>,
     plants: Vec<usize>,
 }
 
 impl VinFactory {
-    pub fn new(rng: &mut DemoRng) -> VinFactory {
+    pub(super) fn new(rng: &mut DemoRng) -> VinFactory {
         let counters = MAKES
             .iter()
             .map(|_| rng::int(rng, 100_000, 400_000) as u64)
@@ -35,7 +35,7 @@ impl VinFactory {
     }
 
     /// The next VIN of a maker's model built in `year`.
-    pub fn next(&mut self, make: usize, model: usize, year: i32, variant: u8) -> Result<[u8; 17]> {
+    pub(super) fn next(&mut self, make: usize, model: usize, year: i32, variant: u8) -> Result<[u8; 17]> {
         let spec = MAKES
             .get(make)
             .ok_or_else(|| UserError::problem("demo: unknown maker index"))?;
@@ -76,7 +76,7 @@ fn model_code(make: usize, model: usize) -> [u8; 4] {
     out
 }
 
-pub fn as_str(vin: &[u8; 17]) -> &str {
+pub(super) fn as_str(vin: &[u8; 17]) -> &str {
     std::str::from_utf8(vin).unwrap_or("")
 }
 

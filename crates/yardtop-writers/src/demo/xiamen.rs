@@ -11,16 +11,16 @@ use super::history::{Month, Spec, Special};
 use super::names::{BRISTOL, MG};
 
 /// 2023-05-31 23:00 in Xiamen.
-pub const NOW: i64 = 1_685_545_200;
+pub(super) const NOW: i64 = 1_685_545_200;
 
-pub fn default_now() -> DateTime<Utc> {
+pub(super) fn default_now() -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp(NOW, 0).unwrap_or_default()
 }
 
 pub const RECORD_UNITS: u32 = 3061;
 pub const RECORD_NEV: u32 = 1722;
 /// No other consignment comes near the record.
-pub const CAP: u32 = 2800;
+pub(super) const CAP: u32 = 2800;
 
 /// NEVs exported per month, January 2022 to May 2023 (the record's included).
 /// January to May 2022 make 8,800; January to May 2023 make 43,300, before the
@@ -35,10 +35,10 @@ fn share(i: usize) -> f64 {
 }
 
 /// The yard of the story: 4,000 vehicles and ten consignments pending.
-pub const IN_YARD: usize = 4000;
-pub const CONSIGNMENTS: usize = 10;
+pub(super) const IN_YARD: usize = 4000;
+pub(super) const CONSIGNMENTS: usize = 10;
 
-pub fn history(now: i64, tz: &Tz) -> Spec {
+pub(super) fn history(now: i64, tz: &Tz) -> Spec {
     let end = now - 14 * HOUR;
     let mut months = Vec::new();
     let mut first = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or_default();

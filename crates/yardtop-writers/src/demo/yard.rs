@@ -13,7 +13,7 @@ use super::names::{BERTHS, MAKES};
 use super::plan::{cutoff_before, Call, Consignment, Soc, YardVehicle};
 use super::rng::{self, DemoRng};
 
-pub struct YardPlan {
+pub(super) struct YardPlan {
     pub calls: Vec<Call>,
     pub consignments: Vec<Consignment>,
     /// `cons` indexes into `consignments` (offset when merged into the plan).
@@ -21,7 +21,7 @@ pub struct YardPlan {
 }
 
 /// The longest a vehicle now in the yard has been there.
-pub const MAX_DWELL: i64 = 50 * DAY;
+pub(super) const MAX_DWELL: i64 = 50 * DAY;
 
 struct Draft {
     call: usize,
@@ -34,7 +34,7 @@ struct Draft {
     late: usize,
 }
 
-pub fn plan(rng: &mut DemoRng, now: i64, in_yard: usize, consignments: usize) -> YardPlan {
+pub(super) fn plan(rng: &mut DemoRng, now: i64, in_yard: usize, consignments: usize) -> YardPlan {
     let consignments = consignments.max(2);
     let alongside = ((consignments as f64 / 8.0).round() as usize).clamp(2, BERTHS.len().min(6));
     let mut calls = Vec::new();

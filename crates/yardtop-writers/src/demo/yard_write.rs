@@ -16,7 +16,7 @@ use super::sink::{Detail, Kind, Sink, VehicleRow};
 use super::vin::VinFactory;
 
 /// The model a yard vehicle was planned with: codes from 50 are conventional.
-pub fn model_of(make: usize, code: u8) -> Option<&'static Model> {
+pub(super) fn model_of(make: usize, code: u8) -> Option<&'static Model> {
     let m = MAKES.get(make)?;
     if code >= 50 {
         m.other.get(code as usize - 50)
@@ -25,7 +25,7 @@ pub fn model_of(make: usize, code: u8) -> Option<&'static Model> {
     }
 }
 
-pub fn write(
+pub(super) fn write(
     sink: &mut Sink,
     plan: &Plan,
     yard: &Yard,

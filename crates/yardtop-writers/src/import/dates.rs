@@ -13,7 +13,7 @@ use crate::error::{Result, UserError};
 
 /// The reading options of one import.
 #[derive(Debug, Clone, Default)]
-pub struct Formats {
+pub(super) struct Formats {
     pub local: Option<LocalTimes>,
     /// `45,5` is 45.5: a file whose fields are not separated by commas may use them
     /// as decimal points, as Excel does in most of Europe.
@@ -22,7 +22,7 @@ pub struct Formats {
 
 /// Times written in a `strftime` form, without a zone: port time.
 #[derive(Debug, Clone)]
-pub struct LocalTimes {
+pub(super) struct LocalTimes {
     format: String,
     tz: Tz,
     /// The form carries its own offset (`%z`): no zone to apply.
@@ -40,7 +40,7 @@ fn sample() -> NaiveDateTime {
 
 /// Checks a `--date-format` before anything is read, so that a typo is one clear
 /// usage error rather than a problem on every line.
-pub fn check_format(format: &str) -> Result<()> {
+pub(super) fn check_format(format: &str) -> Result<()> {
     let bad = |why: &str| {
         UserError::usage(format!(
             "--date-format {format:?}: {why}; write it with strftime codes, e.g. '%d/%m/%Y %H:%M' for 28/05/2023 14:05"
@@ -77,7 +77,7 @@ pub fn check_format(format: &str) -> Result<()> {
 
 impl LocalTimes {
     /// `format` must have passed `check_format`.
-    pub fn new(format: &str, tz: Tz) -> LocalTimes {
+    pub(super) fn new(format: &str, tz: Tz) -> LocalTimes {
         let with_offset = format.contains("%z") || format.contains("%:z") || format.contains("%#z");
         let mut example = String::new();
         let _ = if with_offset {
@@ -93,12 +93,12 @@ impl LocalTimes {
         }
     }
 
-    pub fn tz(&self) -> Tz {
+    pub(super) fn tz(&self) -> Tz {
         self.tz
     }
 
     /// Reads `raw` in the form; a date without a time is the start of that day.
-    pub fn parse(&self, raw: &str) -> std::result::Result<DateTime<Utc>, String> {
+    pub(super) fn parse(&self, raw: &str) -> std::result::Result<DateTime<Utc>, String> {
         let mismatch = || {
             format!(
                 "{raw:?} does not match --date-format {:?} (e.g. {}) nor RFC 3339 (2026-11-26T09:00:00Z)",

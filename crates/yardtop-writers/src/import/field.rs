@@ -9,21 +9,21 @@ use crate::validate::{self, VinVerdict};
 
 /// A value ready to bind to an INSERT.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(super) enum Value {
     Int(i64),
     Real(f64),
     Text(String),
 }
 
 impl Value {
-    pub fn as_int(&self) -> Option<i64> {
+    pub(super) fn as_int(&self) -> Option<i64> {
         match self {
             Value::Int(i) => Some(*i),
             _ => None,
         }
     }
 
-    pub fn as_text(&self) -> Option<&str> {
+    pub(super) fn as_text(&self) -> Option<&str> {
         match self {
             Value::Text(s) => Some(s),
             _ => None,
@@ -44,7 +44,7 @@ impl rusqlite::ToSql for Value {
 /// An enumeration of `crate::model`: its canonical spelling for a value, and the
 /// accepted values for an error message.
 #[derive(Debug, Clone, Copy)]
-pub struct EnumTy {
+pub(super) struct EnumTy {
     pub canonical: fn(&str) -> Option<&'static str>,
     pub choices: fn() -> String,
 }
@@ -65,16 +65,16 @@ macro_rules! enum_ty {
     };
 }
 
-pub const POWERTRAIN: EnumTy = enum_ty!(Powertrain);
-pub const VEHICLE_STATUS: EnumTy = enum_ty!(VehicleStatus);
-pub const HOLD_REASON: EnumTy = enum_ty!(HoldReason);
-pub const ZONE: EnumTy = enum_ty!(Zone);
-pub const CALL_STATUS: EnumTy = enum_ty!(CallStatus);
-pub const CONSIGNMENT_STATUS: EnumTy = enum_ty!(ConsignmentStatus);
+pub(super) const POWERTRAIN: EnumTy = enum_ty!(Powertrain);
+pub(super) const VEHICLE_STATUS: EnumTy = enum_ty!(VehicleStatus);
+pub(super) const HOLD_REASON: EnumTy = enum_ty!(HoldReason);
+pub(super) const ZONE: EnumTy = enum_ty!(Zone);
+pub(super) const CALL_STATUS: EnumTy = enum_ty!(CallStatus);
+pub(super) const CONSIGNMENT_STATUS: EnumTy = enum_ty!(ConsignmentStatus);
 
 /// What a column holds, and so how its text is read.
 #[derive(Debug, Clone, Copy)]
-pub enum Ty {
+pub(super) enum Ty {
     /// Free text of at most `max` characters, without control characters.
     Text {
         max: usize,
@@ -102,7 +102,7 @@ pub enum Ty {
 
 /// A field that was read: its value and, rarely, a warning to print anyway.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Parsed {
+pub(super) struct Parsed {
     pub value: Value,
     pub warning: Option<String>,
 }
@@ -115,7 +115,7 @@ impl Parsed {
 
 /// Reads one non-empty, trimmed field as a column of type `ty`, in the file's
 /// `formats`.
-pub fn parse_in(ty: Ty, raw: &str, formats: &Formats) -> Result<Parsed, String> {
+pub(super) fn parse_in(ty: Ty, raw: &str, formats: &Formats) -> Result<Parsed, String> {
     match ty {
         Ty::Ts => timestamp_in(raw, formats).map(|s| Parsed::ok(Value::Text(s))),
         Ty::Real { min, max }
@@ -138,7 +138,7 @@ fn timestamp_in(raw: &str, formats: &Formats) -> Result<String, String> {
 }
 
 /// Reads one non-empty, trimmed field as a column of type `ty`.
-pub fn parse(ty: Ty, raw: &str) -> Result<Parsed, String> {
+pub(super) fn parse(ty: Ty, raw: &str) -> Result<Parsed, String> {
     match ty {
         Ty::Text { max } => text(raw, max).map(|s| Parsed::ok(Value::Text(s))),
         Ty::Int { min, max } => int(raw, min, max).map(|i| Parsed::ok(Value::Int(i))),
@@ -154,7 +154,7 @@ pub fn parse(ty: Ty, raw: &str) -> Result<Parsed, String> {
 
 /// Text a terminal can show safely: the dashboard would cope with control
 /// characters, but a writer should never be the one to put them there.
-pub fn text(raw: &str, max: usize) -> Result<String, String> {
+pub(super) fn text(raw: &str, max: usize) -> Result<String, String> {
     if let Some(c) = raw.chars().find(|c| c.is_control()) {
         return Err(format!(
             "contains the control character U+{:04X}; remove it",
@@ -168,7 +168,7 @@ pub fn text(raw: &str, max: usize) -> Result<String, String> {
     Ok(raw.to_string())
 }
 
-pub fn int(raw: &str, min: i64, max: i64) -> Result<i64, String> {
+pub(super) fn int(raw: &str, min: i64, max: i64) -> Result<i64, String> {
     let i: i64 = raw
         .parse()
         .map_err(|_| format!("{raw:?} is not a whole number"))?;
@@ -176,7 +176,7 @@ pub fn int(raw: &str, min: i64, max: i64) -> Result<i64, String> {
     Ok(i)
 }
 
-pub fn real(raw: &str, min: f64, max: f64) -> Result<f64, String> {
+pub(super) fn real(raw: &str, min: f64, max: f64) -> Result<f64, String> {
     let f: f64 = raw.parse().ok().filter(|f: &f64| f.is_finite()).ok_or_else(|| {
         let hint = if raw.contains(',') {
             " (write the decimal point as '.')"
@@ -207,7 +207,7 @@ fn check_range(i: i64, min: i64, max: i64, raw: &str) -> Result<(), String> {
 
 /// RFC 3339, stored as UTC with `Z` (docs/database.md: writers use UTC); fractional
 /// seconds are kept only when there are some.
-pub fn timestamp(raw: &str) -> Result<String, String> {
+pub(super) fn timestamp(raw: &str) -> Result<String, String> {
     match crate::time::parse_ts(raw) {
         Some(t) => Ok(t.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
         None => {
@@ -229,11 +229,11 @@ pub fn timestamp(raw: &str) -> Result<String, String> {
     }
 }
 
-pub fn enumeration(e: EnumTy, raw: &str) -> Result<&'static str, String> {
+pub(super) fn enumeration(e: EnumTy, raw: &str) -> Result<&'static str, String> {
     (e.canonical)(raw).ok_or_else(|| format!("{raw:?} is not one of the accepted values: {}", (e.choices)()))
 }
 
-pub fn vin(raw: &str) -> Result<Parsed, String> {
+pub(super) fn vin(raw: &str) -> Result<Parsed, String> {
     match validate::vin(raw) {
         VinVerdict::Valid => Ok(Parsed::ok(Value::Text(raw.to_string()))),
         VinVerdict::CheckDigitWarning(why) => Ok(Parsed {
@@ -246,7 +246,7 @@ pub fn vin(raw: &str) -> Result<Parsed, String> {
     }
 }
 
-pub fn imo(raw: &str) -> Result<i64, String> {
+pub(super) fn imo(raw: &str) -> Result<i64, String> {
     let digits = raw.strip_prefix("IMO").map(str::trim).unwrap_or(raw);
     let n: i64 = digits
         .parse()
@@ -255,14 +255,14 @@ pub fn imo(raw: &str) -> Result<i64, String> {
     Ok(n)
 }
 
-pub fn locode(raw: &str) -> Result<String, String> {
+pub(super) fn locode(raw: &str) -> Result<String, String> {
     // `GB BRS` is how UN/LOCODEs are often printed; the stored form has no space.
     let compact: String = raw.split_whitespace().collect();
     validate::locode(&compact)?;
     Ok(compact)
 }
 
-pub fn event_kind(raw: &str) -> Result<String, String> {
+pub(super) fn event_kind(raw: &str) -> Result<String, String> {
     let b = raw.as_bytes();
     let ok = (1..=32).contains(&b.len())
         && b[0].is_ascii_lowercase()

@@ -16,12 +16,12 @@ const CACHE_CAP: usize = 65_536;
 
 /// The size of a yard block, as far as the database says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BlockDims {
+pub(super) struct BlockDims {
     pub rows: Option<i64>,
     pub slots_per_row: Option<i64>,
 }
 
-pub struct Lookups<'c> {
+pub(super) struct Lookups<'c> {
     conn: &'c Connection,
     found_ints: HashSet<(&'static str, i64)>,
     blocks: HashMap<String, BlockDims>,
@@ -31,7 +31,7 @@ pub struct Lookups<'c> {
 
 /// A table a row may refer to by an integer key.
 #[derive(Debug, Clone, Copy)]
-pub enum IntRef {
+pub(super) enum IntRef {
     Vessel,
     Call,
     Consignment,
@@ -50,7 +50,7 @@ impl IntRef {
 impl<'c> Lookups<'c> {
     /// Prepares the keys table of this import: the line each key was first seen on,
     /// kept in SQLite's temporary store rather than in memory.
-    pub fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
+    pub(super) fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
         conn.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS yt_import_keys(
                  col TEXT NOT NULL, key NOT NULL, line INTEGER NOT NULL,
@@ -65,7 +65,7 @@ impl<'c> Lookups<'c> {
         })
     }
 
-    pub fn int_exists(&mut self, what: IntRef, key: i64) -> rusqlite::Result<bool> {
+    pub(super) fn int_exists(&mut self, what: IntRef, key: i64) -> rusqlite::Result<bool> {
         let tag = what.sql();
         if self.found_ints.contains(&(tag, key)) {
             return Ok(true);
@@ -82,7 +82,7 @@ impl<'c> Lookups<'c> {
         Ok(found)
     }
 
-    pub fn vehicle_exists(&mut self, vin: &str) -> rusqlite::Result<bool> {
+    pub(super) fn vehicle_exists(&mut self, vin: &str) -> rusqlite::Result<bool> {
         Ok(self
             .conn
             .prepare_cached("SELECT 1 FROM vehicles WHERE vin = ?1")?
@@ -92,7 +92,7 @@ impl<'c> Lookups<'c> {
     }
 
     /// The block's size, or None when there is no such block.
-    pub fn block(&mut self, code: &str) -> rusqlite::Result<Option<BlockDims>> {
+    pub(super) fn block(&mut self, code: &str) -> rusqlite::Result<Option<BlockDims>> {
         if let Some(d) = self.blocks.get(code) {
             return Ok(Some(*d));
         }
@@ -118,7 +118,12 @@ impl<'c> Lookups<'c> {
 
     /// Why `value` cannot be the `col` of a new row of `table`, if it cannot: the
     /// line of this file that already has it, or the database.
-    pub fn duplicate(&mut self, table: &str, col: &str, value: &Value) -> rusqlite::Result<Option<String>> {
+    pub(super) fn duplicate(
+        &mut self,
+        table: &str,
+        col: &str,
+        value: &Value,
+    ) -> rusqlite::Result<Option<String>> {
         let sql = format!("SELECT 1 FROM {table} WHERE \"{col}\" = ?1 LIMIT 1");
         let taken = self
             .conn
@@ -147,7 +152,7 @@ impl<'c> Lookups<'c> {
 
     /// Is an event with this key already in the database: the row id of one, if so.
     /// Another writer's empty string is a missing value, as everywhere.
-    pub fn event_row(&mut self, key: &EventKey<'_>) -> rusqlite::Result<Option<i64>> {
+    pub(super) fn event_row(&mut self, key: &EventKey<'_>) -> rusqlite::Result<Option<i64>> {
         let found = match key.vin {
             // yardtop's index on events(vin) makes this a look at one vehicle's events.
             Some(vin) => self
@@ -188,7 +193,7 @@ impl<'c> Lookups<'c> {
 
     /// Why an event with this key cannot be inserted, if it cannot: the line of this
     /// file that has it already, or the database.
-    pub fn event_duplicate(&mut self, key: &EventKey<'_>) -> rusqlite::Result<Option<String>> {
+    pub(super) fn event_duplicate(&mut self, key: &EventKey<'_>) -> rusqlite::Result<Option<String>> {
         if self.event_row(key)?.is_none() {
             return Ok(None);
         }
@@ -208,7 +213,12 @@ impl<'c> Lookups<'c> {
     }
 
     /// Notes that line `line` had this event, inserted as row `rowid`.
-    pub fn remember_event(&mut self, key: &EventKey<'_>, line: u64, rowid: i64) -> rusqlite::Result<()> {
+    pub(super) fn remember_event(
+        &mut self,
+        key: &EventKey<'_>,
+        line: u64,
+        rowid: i64,
+    ) -> rusqlite::Result<()> {
         if key.vin.is_none() {
             self.fill_vinless()?;
             self.conn
@@ -226,7 +236,7 @@ impl<'c> Lookups<'c> {
     }
 
     /// Notes that line `line` took `value` as its `col`.
-    pub fn remember(&mut self, col: &str, value: &Value, line: u64) -> rusqlite::Result<()> {
+    pub(super) fn remember(&mut self, col: &str, value: &Value, line: u64) -> rusqlite::Result<()> {
         self.conn
             .prepare_cached("INSERT OR IGNORE INTO temp.yt_import_keys(col, key, line) VALUES (?1, ?2, ?3)")?
             .execute(rusqlite::params![col, value, line])?;
@@ -238,7 +248,7 @@ impl<'c> Lookups<'c> {
 /// vehicle and what happened; for an event of no vehicle (a vessel's departure),
 /// also its detail.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EventKey<'a> {
+pub(super) struct EventKey<'a> {
     pub at: &'a str,
     pub vin: Option<&'a str>,
     pub kind: &'a str,

@@ -11,7 +11,7 @@ use csv::{ByteRecord, Writer};
 use super::spec::REASON;
 use crate::error::{io_reason, Result, UserError};
 
-pub struct Rejects {
+pub(super) struct Rejects {
     path: PathBuf,
     out: Writer<BufWriter<File>>,
     /// Fields per row: the header's, plus `reason` unless it already has one.
@@ -23,7 +23,7 @@ pub struct Rejects {
 impl Rejects {
     /// Creates the file and writes its header; `reason_at` is where the input's own
     /// `reason` column is, when it is a rejects file being imported again.
-    pub fn create(path: &Path, header: &ByteRecord, reason_at: Option<usize>) -> Result<Rejects> {
+    pub(super) fn create(path: &Path, header: &ByteRecord, reason_at: Option<usize>) -> Result<Rejects> {
         let file = File::create(path).map_err(|e| write_error(path, &e))?;
         let out = csv::WriterBuilder::new().from_writer(BufWriter::new(file));
         let (width, reason_at) = match reason_at {
@@ -43,7 +43,7 @@ impl Rejects {
 
     /// Writes one refused row. A row with too few fields is padded and one with too
     /// many cut, so every line of the file has the same columns; its reason says so.
-    pub fn write(&mut self, rec: &ByteRecord, reason: &str) -> Result<()> {
+    pub(super) fn write(&mut self, rec: &ByteRecord, reason: &str) -> Result<()> {
         self.row.clear();
         for i in 0..self.width {
             if i == self.reason_at {
@@ -58,12 +58,12 @@ impl Rejects {
     }
 
     /// Flushes the file; an import whose rejects cannot be saved has failed.
-    pub fn finish(&mut self) -> Result<()> {
+    pub(super) fn finish(&mut self) -> Result<()> {
         self.out.flush().map_err(|e| write_error(&self.path, &e))
     }
 
     /// Removes a rejects file that would describe an import that did not happen.
-    pub fn discard(self) {
+    pub(super) fn discard(self) {
         let path = self.path.clone();
         drop(self);
         let _ = std::fs::remove_file(path);

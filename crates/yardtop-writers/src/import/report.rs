@@ -14,7 +14,7 @@ const MAX_PROBLEMS: u64 = 1000;
 const MAX_WARNINGS: u64 = 100;
 const PROGRESS_EVERY: u64 = 4096;
 
-pub struct Reporter {
+pub(super) struct Reporter {
     file: String,
     problems: u64,
     warnings: u64,
@@ -22,7 +22,7 @@ pub struct Reporter {
 }
 
 impl Reporter {
-    pub fn new(file: &str) -> Self {
+    pub(super) fn new(file: &str) -> Self {
         let progress = std::io::stderr().is_terminal().then(|| {
             let pb = ProgressBar::new_spinner();
             if let Ok(style) =
@@ -42,7 +42,7 @@ impl Reporter {
     }
 
     /// Counts a row read, now and then redrawing the running count.
-    pub fn row_read(&self, rows: u64) {
+    pub(super) fn row_read(&self, rows: u64) {
         if let Some(pb) = &self.progress {
             if rows % PROGRESS_EVERY == 0 {
                 pb.set_position(rows);
@@ -50,7 +50,7 @@ impl Reporter {
         }
     }
 
-    pub fn problem(&mut self, line: u64, p: &Problem) {
+    pub(super) fn problem(&mut self, line: u64, p: &Problem) {
         self.problems += 1;
         if self.problems <= MAX_PROBLEMS {
             let text = match p.column {
@@ -61,7 +61,7 @@ impl Reporter {
         }
     }
 
-    pub fn warning(&mut self, line: u64, column: &str, message: &str) {
+    pub(super) fn warning(&mut self, line: u64, column: &str, message: &str) {
         self.warnings += 1;
         if self.warnings <= MAX_WARNINGS {
             self.print(&format!(
@@ -72,12 +72,12 @@ impl Reporter {
     }
 
     /// Prints a line of problems for a header row.
-    pub fn header_problem(&self, line: u64, message: &str) {
+    pub(super) fn header_problem(&self, line: u64, message: &str) {
         self.print(&format!("{}:{line}: {message}", self.file));
     }
 
     /// Clears the running count and says how many lines were left out.
-    pub fn finish(&self) {
+    pub(super) fn finish(&self) {
         if let Some(pb) = &self.progress {
             pb.finish_and_clear();
         }

@@ -17,7 +17,7 @@ use crate::error::sqlite_reason;
 /// A row as read: a cell per table column, what is wrong with it, and warnings
 /// (column, message) to print if it is imported anyway.
 #[derive(Debug, Default)]
-pub struct Read {
+pub(super) struct Read {
     pub cells: Vec<Cell>,
     pub problems: Vec<Problem>,
     pub warnings: Vec<(&'static str, String)>,
@@ -28,7 +28,7 @@ pub struct Read {
 
 /// Reads each field of `rec` as the column the header maps it to. Fields are
 /// trimmed, and an empty field is NULL.
-pub fn read(spec: &TableSpec, header: &Header, rec: &ByteRecord, formats: &Formats) -> Read {
+pub(super) fn read(spec: &TableSpec, header: &Header, rec: &ByteRecord, formats: &Formats) -> Read {
     let mut out = Read {
         cells: vec![Cell::Empty; spec.columns.len()],
         ..Read::default()
@@ -76,7 +76,7 @@ pub fn read(spec: &TableSpec, header: &Header, rec: &ByteRecord, formats: &Forma
 
 /// What became of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub(super) enum Outcome {
     Inserted,
     Updated,
     /// Already in the database as the file has it (`--update`).
@@ -87,7 +87,7 @@ pub enum Outcome {
 
 /// Checks and writes rows of one table inside the import's transaction: inserts
 /// them, or with `--update` inserts or updates them by their key.
-pub struct Inserter<'c> {
+pub(super) struct Inserter<'c> {
     conn: &'c Connection,
     lookups: Lookups<'c>,
     spec: &'static TableSpec,
@@ -101,7 +101,7 @@ pub struct Inserter<'c> {
 }
 
 impl<'c> Inserter<'c> {
-    pub fn new(
+    pub(super) fn new(
         conn: &'c Connection,
         spec: &'static TableSpec,
         present: Vec<bool>,
@@ -133,7 +133,7 @@ impl<'c> Inserter<'c> {
 
     /// Adds the problems the rules find to `row`'s and, when there are none, writes
     /// it. An Err is a database failure that ends the import.
-    pub fn insert(&mut self, row: &mut Read, line: u64) -> rusqlite::Result<Outcome> {
+    pub(super) fn insert(&mut self, row: &mut Read, line: u64) -> rusqlite::Result<Outcome> {
         let mut updating = false;
         if self.update {
             match self.key {

@@ -10,7 +10,7 @@ use crate::model::VehicleStatus;
 
 /// One column of a row as read.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub(super) enum Cell {
     /// Absent from the file, or empty: stored as NULL.
     Empty,
     /// Could not be read; its problem is already reported, so rules that need it
@@ -21,20 +21,20 @@ pub enum Cell {
 
 /// What is wrong with a row, for `FILE:LINE: column X: message`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
+pub(super) struct Problem {
     pub column: Option<&'static str>,
     pub message: String,
 }
 
 impl Problem {
-    pub fn at(column: &'static str, message: impl Into<String>) -> Self {
+    pub(super) fn at(column: &'static str, message: impl Into<String>) -> Self {
         Problem {
             column: Some(column),
             message: message.into(),
         }
     }
 
-    pub fn row(message: impl Into<String>) -> Self {
+    pub(super) fn row(message: impl Into<String>) -> Self {
         Problem {
             column: None,
             message: message.into(),
@@ -43,7 +43,7 @@ impl Problem {
 }
 
 /// A row's cells by column name.
-pub struct RowView<'a> {
+pub(super) struct RowView<'a> {
     pub spec: &'static TableSpec,
     pub cells: &'a [Cell],
     /// For each column, whether the file has it.
@@ -55,7 +55,7 @@ pub struct RowView<'a> {
 
 impl<'a> RowView<'a> {
     /// A row of a file that has every column, being inserted.
-    pub fn new(spec: &'static TableSpec, cells: &'a [Cell], present: &'a [bool]) -> Self {
+    pub(super) fn new(spec: &'static TableSpec, cells: &'a [Cell], present: &'a [bool]) -> Self {
         RowView {
             spec,
             cells,
@@ -64,21 +64,21 @@ impl<'a> RowView<'a> {
         }
     }
 
-    pub fn cell(&self, name: &str) -> &Cell {
+    pub(super) fn cell(&self, name: &str) -> &Cell {
         self.spec
             .index(name)
             .and_then(|i| self.cells.get(i))
             .unwrap_or(&Cell::Empty)
     }
 
-    pub fn int(&self, name: &str) -> Option<i64> {
+    pub(super) fn int(&self, name: &str) -> Option<i64> {
         match self.cell(name) {
             Cell::Val(v) => v.as_int(),
             _ => None,
         }
     }
 
-    pub fn text(&self, name: &str) -> Option<&str> {
+    pub(super) fn text(&self, name: &str) -> Option<&str> {
         match self.cell(name) {
             Cell::Val(v) => v.as_text(),
             _ => None,
@@ -91,7 +91,7 @@ impl<'a> RowView<'a> {
 }
 
 /// Every problem of a row whose values were read, in column order where it can.
-pub fn check(row: &RowView<'_>, db: &mut Lookups<'_>) -> rusqlite::Result<Vec<Problem>> {
+pub(super) fn check(row: &RowView<'_>, db: &mut Lookups<'_>) -> rusqlite::Result<Vec<Problem>> {
     let mut out = Vec::new();
     for ((col, cell), present) in row.spec.columns.iter().zip(row.cells).zip(row.present) {
         match cell {
@@ -248,7 +248,7 @@ fn event(row: &RowView<'_>, db: &mut Lookups<'_>, out: &mut Vec<Problem>) -> rus
 
 // `EventKey` itself lives in `lookup`, which finds events by it.
 impl<'a> EventKey<'a> {
-    pub fn of(row: &'a RowView<'a>) -> Option<EventKey<'a>> {
+    pub(super) fn of(row: &'a RowView<'a>) -> Option<EventKey<'a>> {
         if matches!(row.cell("vin"), Cell::Bad) || matches!(row.cell("detail"), Cell::Bad) {
             return None;
         }
@@ -262,7 +262,7 @@ impl<'a> EventKey<'a> {
     }
 
     /// One text for the keys table of this import.
-    pub fn joined(&self) -> String {
+    pub(super) fn joined(&self) -> String {
         format!(
             "{}\u{1f}{}\u{1f}{}\u{1f}{}",
             self.at,

@@ -9,7 +9,7 @@ use csv::{ByteRecord, Reader, ReaderBuilder};
 
 use crate::error::{io_reason, Result, UserError};
 
-pub struct Source {
+pub(super) struct Source {
     /// The file as the user named it, for `FILE:LINE:` messages.
     pub name: String,
     /// What separates its fields: given, or found from its header row.
@@ -22,7 +22,7 @@ pub struct Source {
 const SEPARATORS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
 /// Reads `--delimiter`: one character, or its name.
-pub fn parse_delimiter(arg: &str) -> Result<u8> {
+pub(super) fn parse_delimiter(arg: &str) -> Result<u8> {
     match arg {
         "," | "comma" => Ok(b','),
         ";" | "semicolon" => Ok(b';'),
@@ -58,7 +58,7 @@ fn find_delimiter(first_line: &[u8], columns: &[&str]) -> u8 {
 }
 
 /// How a separator is named in messages.
-pub fn delimiter_name(sep: u8) -> String {
+pub(super) fn delimiter_name(sep: u8) -> String {
     match sep {
         b'\t' => "tabs".into(),
         other => format!("'{}'", other as char),
@@ -66,7 +66,7 @@ pub fn delimiter_name(sep: u8) -> String {
 }
 
 /// The header row: its raw fields (copied to a rejects file) and its names.
-pub struct HeaderRow {
+pub(super) struct HeaderRow {
     pub raw: ByteRecord,
     pub names: Vec<String>,
     pub line: u64,
@@ -75,7 +75,7 @@ pub struct HeaderRow {
 impl Source {
     /// Opens `path`, or standard input for `-`, with fields separated by `given`
     /// or else by what the header row shows, knowing the table's `columns`.
-    pub fn open(path: &Path, given: Option<u8>, columns: &[&str]) -> Result<Source> {
+    pub(super) fn open(path: &Path, given: Option<u8>, columns: &[&str]) -> Result<Source> {
         let name = path.display().to_string();
         let input: Box<dyn Read> = if path.as_os_str() == "-" {
             Box::new(std::io::stdin().lock())
@@ -116,7 +116,7 @@ impl Source {
     }
 
     /// Reads the header row; an empty file or a header that is not text is an error.
-    pub fn header(&mut self, example: &str) -> Result<HeaderRow> {
+    pub(super) fn header(&mut self, example: &str) -> Result<HeaderRow> {
         let mut raw = ByteRecord::new();
         if !self.next(&mut raw)? {
             return Err(UserError::problem(format!(
@@ -147,7 +147,7 @@ impl Source {
     }
 
     /// Reads the next record into `rec`; false at the end of the file.
-    pub fn next(&mut self, rec: &mut ByteRecord) -> Result<bool> {
+    pub(super) fn next(&mut self, rec: &mut ByteRecord) -> Result<bool> {
         self.reader.read_byte_record(rec).map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
             let why = match e.kind() {
@@ -163,7 +163,7 @@ impl Source {
 }
 
 /// The physical line a record starts on (the header is line 1).
-pub fn line_of(rec: &ByteRecord) -> u64 {
+pub(super) fn line_of(rec: &ByteRecord) -> u64 {
     rec.position().map(|p| p.line()).unwrap_or(0)
 }
 

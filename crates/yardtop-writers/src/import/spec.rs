@@ -7,7 +7,7 @@ use crate::args::ImportKind;
 use super::field::{self, Ty};
 
 #[derive(Debug, Clone, Copy)]
-pub struct Col {
+pub(super) struct Col {
     pub name: &'static str,
     pub ty: Ty,
     /// The row is refused when this column is absent or empty.
@@ -17,7 +17,7 @@ pub struct Col {
 }
 
 #[derive(Debug)]
-pub struct TableSpec {
+pub(super) struct TableSpec {
     pub table: &'static str,
     /// How the summary counts rows: "1 vehicle", "2 vehicles".
     pub singular: &'static str,
@@ -29,11 +29,11 @@ pub struct TableSpec {
 }
 
 impl TableSpec {
-    pub fn index(&self, name: &str) -> Option<usize> {
+    pub(super) fn index(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)
     }
 
-    pub fn noun(&self, n: u64) -> &'static str {
+    pub(super) fn noun(&self, n: u64) -> &'static str {
         if n == 1 {
             self.singular
         } else {
@@ -41,13 +41,13 @@ impl TableSpec {
         }
     }
 
-    pub fn column_list(&self) -> String {
+    pub(super) fn column_list(&self) -> String {
         self.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
     }
 
     /// The columns a header must have: the required ones, or with `--update` the key
     /// (a row already in the database keeps what the file does not give).
-    pub fn header_needs(&self, update: bool) -> Vec<&'static str> {
+    pub(super) fn header_needs(&self, update: bool) -> Vec<&'static str> {
         match (update, self.key) {
             (true, Some(key)) => vec![key],
             _ => self
@@ -64,7 +64,7 @@ impl TableSpec {
     /// vehicle alone; a row whose values are all the same is not written at all,
     /// which is how an unchanged row is told from an updated one. Never
     /// `INSERT OR REPLACE`: that deletes the row and everything hanging off it.
-    pub fn upsert_sql(&self, present: &[bool], conflict: &str) -> String {
+    pub(super) fn upsert_sql(&self, present: &[bool], conflict: &str) -> String {
         let cols: Vec<&str> = self
             .columns
             .iter()
@@ -98,7 +98,7 @@ impl TableSpec {
 
     /// The INSERT of one row, every contract column bound (absent ones to NULL, which
     /// lets SQLite number `id` columns the file leaves out).
-    pub fn insert_sql(&self) -> String {
+    pub(super) fn insert_sql(&self) -> String {
         let names: Vec<String> = self.columns.iter().map(|c| format!("\"{}\"", c.name)).collect();
         let params: Vec<String> = (1..=self.columns.len()).map(|i| format!("?{i}")).collect();
         format!(
@@ -146,7 +146,7 @@ const NAME: Ty = Ty::Text { max: 100 };
 const SHORT: Ty = Ty::Text { max: 32 };
 const COUNT: Ty = Ty::Int { min: 1, max: 10_000 };
 
-pub static BLOCKS: TableSpec = TableSpec {
+pub(super) static BLOCKS: TableSpec = TableSpec {
     table: "yard_blocks",
     singular: "block",
     plural: "blocks",
@@ -159,7 +159,7 @@ pub static BLOCKS: TableSpec = TableSpec {
     ],
 };
 
-pub static VESSELS: TableSpec = TableSpec {
+pub(super) static VESSELS: TableSpec = TableSpec {
     table: "vessels",
     singular: "vessel",
     plural: "vessels",
@@ -172,7 +172,7 @@ pub static VESSELS: TableSpec = TableSpec {
     ],
 };
 
-pub static CALLS: TableSpec = TableSpec {
+pub(super) static CALLS: TableSpec = TableSpec {
     table: "vessel_calls",
     singular: "vessel call",
     plural: "vessel calls",
@@ -189,7 +189,7 @@ pub static CALLS: TableSpec = TableSpec {
     ],
 };
 
-pub static CONSIGNMENTS: TableSpec = TableSpec {
+pub(super) static CONSIGNMENTS: TableSpec = TableSpec {
     table: "consignments",
     singular: "consignment",
     plural: "consignments",
@@ -206,7 +206,7 @@ pub static CONSIGNMENTS: TableSpec = TableSpec {
     ],
 };
 
-pub static VEHICLES: TableSpec = TableSpec {
+pub(super) static VEHICLES: TableSpec = TableSpec {
     table: "vehicles",
     singular: "vehicle",
     plural: "vehicles",
@@ -230,7 +230,7 @@ pub static VEHICLES: TableSpec = TableSpec {
     ],
 };
 
-pub static EVENTS: TableSpec = TableSpec {
+pub(super) static EVENTS: TableSpec = TableSpec {
     table: "events",
     singular: "event",
     plural: "events",
@@ -246,7 +246,7 @@ pub static EVENTS: TableSpec = TableSpec {
     ],
 };
 
-pub fn for_kind(kind: ImportKind) -> &'static TableSpec {
+pub(super) fn for_kind(kind: ImportKind) -> &'static TableSpec {
     match kind {
         ImportKind::Blocks => &BLOCKS,
         ImportKind::Vessels => &VESSELS,
@@ -258,11 +258,11 @@ pub fn for_kind(kind: ImportKind) -> &'static TableSpec {
 }
 
 /// The column a rejects file adds; importing a fixed rejects file ignores it.
-pub const REASON: &str = "reason";
+pub(super) const REASON: &str = "reason";
 
 /// A file's header row mapped onto a table.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Header {
+pub(super) struct Header {
     /// For each column of the file, the table column it fills (None: the `reason`
     /// column of a rejects file).
     pub targets: Vec<Option<usize>>,
@@ -286,7 +286,7 @@ fn separator_hint(names: &[String]) -> String {
 
 /// Maps header names (trimmed, any case) onto `spec`; every problem found is
 /// returned, in words, so the user can fix the header in one go.
-pub fn map_header(spec: &TableSpec, names: &[String], update: bool) -> Result<Header, Vec<String>> {
+pub(super) fn map_header(spec: &TableSpec, names: &[String], update: bool) -> Result<Header, Vec<String>> {
     let mut problems = Vec::new();
     let mut targets = Vec::with_capacity(names.len());
     let mut reason_at = None;

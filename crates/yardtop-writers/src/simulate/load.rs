@@ -12,7 +12,7 @@ use crate::model::{CallStatus, ConsignmentStatus, HoldReason, Powertrain, Vehicl
 
 impl Model {
     /// Reads the yard in one read transaction (a consistent snapshot).
-    pub fn load(conn: &Connection) -> rusqlite::Result<Model> {
+    pub(super) fn load(conn: &Connection) -> rusqlite::Result<Model> {
         let mut m = Model::default();
         m.load_blocks(conn)?;
         m.load_calls(conn)?;

@@ -32,7 +32,7 @@ pub(super) struct Block {
 }
 
 impl Block {
-    pub fn new(code: String, zone: Zone, rows: i64, slots_per_row: i64) -> Block {
+    pub(super) fn new(code: String, zone: Zone, rows: i64, slots_per_row: i64) -> Block {
         let capacity = rows.saturating_mul(slots_per_row).max(0);
         Block {
             code,
@@ -53,16 +53,16 @@ impl Block {
         usize::try_from(i).ok().filter(|&i| i < self.taken.len())
     }
 
-    pub fn has_room(&self) -> bool {
+    pub(super) fn has_room(&self) -> bool {
         self.count < self.capacity && self.taken.iter().any(|t| !t)
     }
 
-    pub fn free(&self) -> i64 {
+    pub(super) fn free(&self) -> i64 {
         (self.capacity - self.count).max(0)
     }
 
     /// The first free (row, slot), rows filled in order as yard planners do.
-    pub fn first_free(&self) -> Option<(i64, i64)> {
+    pub(super) fn first_free(&self) -> Option<(i64, i64)> {
         if self.count >= self.capacity || self.slots_per_row < 1 {
             return None;
         }
@@ -155,7 +155,7 @@ pub(super) struct Model {
 
 impl Model {
     /// Puts a vehicle in the picture: its pools, its slot, its consignment's count.
-    pub fn add(&mut self, vin: String, v: Veh) {
+    pub(super) fn add(&mut self, vin: String, v: Veh) {
         if !v.status.in_yard() {
             return;
         }
@@ -190,7 +190,7 @@ impl Model {
 
     /// Takes a vehicle out of the picture (it left the yard, or is about to be put
     /// back changed).
-    pub fn remove(&mut self, vin: &str) -> Option<Veh> {
+    pub(super) fn remove(&mut self, vin: &str) -> Option<Veh> {
         let v = self.vehicles.remove(vin)?;
         if let Some(p) = v.pos {
             if let Some(b) = self.blocks.get_mut(p.block) {
@@ -216,14 +216,14 @@ impl Model {
     }
 
     /// Changes a vehicle in place, keeping pools and slots in step.
-    pub fn update(&mut self, vin: &str, change: impl FnOnce(&mut Veh)) {
+    pub(super) fn update(&mut self, vin: &str, change: impl FnOnce(&mut Veh)) {
         if let Some(mut v) = self.remove(vin) {
             change(&mut v);
             self.add(vin.to_string(), v);
         }
     }
 
-    pub fn alongside(&self) -> Vec<i64> {
+    pub(super) fn alongside(&self) -> Vec<i64> {
         self.calls
             .values()
             .filter(|c| c.status == CallStatus::Alongside)
@@ -232,7 +232,7 @@ impl Model {
     }
 
     /// The pending consignments of a call.
-    pub fn cons_of(&self, call: i64) -> Vec<i64> {
+    pub(super) fn cons_of(&self, call: i64) -> Vec<i64> {
         self.cons
             .values()
             .filter(|c| c.call == Some(call))
@@ -240,7 +240,7 @@ impl Model {
             .collect()
     }
 
-    pub fn staged_for(&self, call: i64) -> usize {
+    pub(super) fn staged_for(&self, call: i64) -> usize {
         self.cons_of(call)
             .iter()
             .map(|c| self.staged_by_cons.get(c).map_or(0, |p| p.len()))
@@ -249,7 +249,7 @@ impl Model {
 
     /// Blocks where a vehicle of this powertrain is parked: NEV blocks for NEVs,
     /// ICE blocks for the rest (docs/database.md: never an NEV in an ICE block).
-    pub fn park_zone(powertrain: Powertrain) -> Zone {
+    pub(super) fn park_zone(powertrain: Powertrain) -> Zone {
         if powertrain.is_nev() {
             Zone::Nev
         } else {
@@ -259,7 +259,7 @@ impl Model {
 
     /// Room left in the parking blocks of a zone, less the vehicles waiting at
     /// the gate to go there.
-    pub fn zone_room(&self, zone: Zone) -> (i64, i64) {
+    pub(super) fn zone_room(&self, zone: Zone) -> (i64, i64) {
         let (cap, used) = self
             .blocks
             .iter()

@@ -13,14 +13,14 @@ pub(super) struct Pool {
 }
 
 impl Pool {
-    pub fn insert(&mut self, vin: &str) {
+    pub(super) fn insert(&mut self, vin: &str) {
         if !self.index.contains_key(vin) {
             self.index.insert(vin.to_string(), self.items.len());
             self.items.push(vin.to_string());
         }
     }
 
-    pub fn remove(&mut self, vin: &str) {
+    pub(super) fn remove(&mut self, vin: &str) {
         let Some(i) = self.index.remove(vin) else {
             return;
         };
@@ -30,22 +30,22 @@ impl Pool {
         }
     }
 
-    pub fn pick(&self, rng: &mut ChaCha8Rng) -> Option<&str> {
+    pub(super) fn pick(&self, rng: &mut ChaCha8Rng) -> Option<&str> {
         if self.items.is_empty() {
             return None;
         }
         Some(&self.items[rng.random_range(0..self.items.len())])
     }
 
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.items.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
+    pub(super) fn iter(&self) -> impl Iterator<Item = &str> {
         self.items.iter().map(|s| s.as_str())
     }
 }

@@ -40,7 +40,11 @@ pub(super) struct Sim<'a> {
 }
 
 impl<'a> Sim<'a> {
-    pub fn open(path: &std::path::Path, opts: &'a SimOptions, stop: &'a AtomicBool) -> Result<Sim<'a>> {
+    pub(super) fn open(
+        path: &std::path::Path,
+        opts: &'a SimOptions,
+        stop: &'a AtomicBool,
+    ) -> Result<Sim<'a>> {
         let w = Writer::open(path)?;
         let mut sim = Sim {
             w,
@@ -81,7 +85,7 @@ impl<'a> Sim<'a> {
     }
 
     /// Re-reads the settings and the yard.
-    pub fn reload(&mut self) -> Result<()> {
+    pub(super) fn reload(&mut self) -> Result<()> {
         let Some((settings, model)) = self
             .w
             .read(self.stop, |c| Ok((Settings::read(c)?, Model::load(c)?)))?
@@ -112,7 +116,7 @@ impl<'a> Sim<'a> {
     }
 
     /// Runs one write transaction; Some when it committed.
-    pub fn write<T>(
+    pub(super) fn write<T>(
         &mut self,
         body: impl FnOnce(&Transaction<'_>, &str) -> rusqlite::Result<Option<T>>,
     ) -> Result<Option<T>> {
@@ -130,13 +134,13 @@ impl<'a> Sim<'a> {
         }
     }
 
-    pub fn chance(&mut self, p: f64) -> bool {
+    pub(super) fn chance(&mut self, p: f64) -> bool {
         self.rng.random_bool(p.clamp(0.0, 1.0))
     }
 
     /// A free slot in a block of `zone` (not `except`), blocks with more room more
     /// likely, rows filled in order within a block.
-    pub fn place(&mut self, zone: Zone, except: Option<usize>) -> Option<Pos> {
+    pub(super) fn place(&mut self, zone: Zone, except: Option<usize>) -> Option<Pos> {
         let choices: Vec<(usize, i64)> = self
             .m
             .blocks
@@ -161,7 +165,7 @@ impl<'a> Sim<'a> {
     }
 
     /// "N01-3-14": where a vehicle is, as tally clerks write it.
-    pub fn pos_text(&self, p: Option<Pos>) -> String {
+    pub(super) fn pos_text(&self, p: Option<Pos>) -> String {
         match p.and_then(|p| self.m.blocks.get(p.block).map(|b| (b, p))) {
             Some((b, p)) => format!("{}-{}-{}", b.code, p.row, p.slot),
             None => "gate".into(),
@@ -169,7 +173,7 @@ impl<'a> Sim<'a> {
     }
 
     /// The block code, row, slot and capacity to write for a position.
-    pub fn target(&self, p: Pos) -> Target {
+    pub(super) fn target(&self, p: Pos) -> Target {
         let b = &self.m.blocks[p.block];
         Target {
             code: b.code.clone(),
@@ -193,7 +197,7 @@ impl Target {
     /// Is the slot still free and the block under capacity, as the database sees
     /// it now (inside the write transaction)? `+status` keeps SQLite on the block
     /// index (docs/benchmarks.md: no plan may depend on statistics).
-    pub fn still_free(&self, tx: &Transaction<'_>, moving_within: bool) -> rusqlite::Result<bool> {
+    pub(super) fn still_free(&self, tx: &Transaction<'_>, moving_within: bool) -> rusqlite::Result<bool> {
         let sql = format!(
             "SELECT count(*), coalesce(sum(row = ?2 AND slot = ?3), 0) FROM vehicles
              WHERE block = ?1 AND +status IN {IN_YARD_SQL}"

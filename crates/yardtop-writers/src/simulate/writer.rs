@@ -46,7 +46,7 @@ impl Default for Histogram {
 }
 
 impl Histogram {
-    pub fn record(&mut self, ms: f64) {
+    pub(super) fn record(&mut self, ms: f64) {
         let i = ((ms / BUCKET_MS) as usize).min(BUCKETS);
         self.buckets[i] += 1;
         self.count += 1;
@@ -54,7 +54,7 @@ impl Histogram {
     }
 
     /// The 99th percentile in ms (the upper edge of its bucket).
-    pub fn p99(&self) -> f64 {
+    pub(super) fn p99(&self) -> f64 {
         if self.count == 0 {
             return 0.0;
         }
@@ -112,7 +112,7 @@ pub(super) struct Writer {
 }
 
 impl Writer {
-    pub fn open(path: &Path) -> Result<Writer> {
+    pub(super) fn open(path: &Path) -> Result<Writer> {
         let conn = crate::open::open_writer(path)?;
         conn.busy_timeout(LOCK_ATTEMPT).map_err(|e| db_error(path, &e))?;
         // Checkpoints run between transactions (see `checkpoint`), so that no
@@ -130,18 +130,18 @@ impl Writer {
         })
     }
 
-    pub fn conn(&self) -> &Connection {
+    pub(super) fn conn(&self) -> &Connection {
         &self.conn
     }
 
-    pub fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         &self.path
     }
 
     /// Runs `body` in one write transaction, giving it the time to write (now,
     /// UTC). `body` returns `Ok(None)` when it finds its preconditions broken:
     /// the transaction is rolled back.
-    pub fn write<T>(
+    pub(super) fn write<T>(
         &mut self,
         stop: &AtomicBool,
         verbose: bool,
@@ -208,7 +208,7 @@ impl Writer {
 
     /// Runs `body` in a read transaction (one consistent snapshot), waiting out
     /// locks. None when stopped while waiting.
-    pub fn read<T>(
+    pub(super) fn read<T>(
         &mut self,
         stop: &AtomicBool,
         body: impl Fn(&Connection) -> rusqlite::Result<T>,
@@ -241,7 +241,7 @@ impl Writer {
     /// `WAL_RESTART_PAGES` the checkpoint waits (up to `WAL_RESTART_PATIENCE`) for
     /// the readers of the moment to finish, so the WAL stays bounded (docs/benchmarks.md).
     /// Returns the WAL's length in pages.
-    pub fn checkpoint(&self) -> i64 {
+    pub(super) fn checkpoint(&self) -> i64 {
         let run = |mode: &str| {
             self.conn
                 .query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
@@ -274,11 +274,11 @@ impl Writer {
     }
 
     /// Stops the run when the file was deleted or replaced under us.
-    pub fn check_file(&self) -> Result<()> {
+    pub(super) fn check_file(&self) -> Result<()> {
         check_file(&self.path, self.id)
     }
 
-    pub fn fatal(&self, err: &rusqlite::Error) -> UserError {
+    pub(super) fn fatal(&self, err: &rusqlite::Error) -> UserError {
         fatal_at(&self.path, self.id, err)
     }
 }

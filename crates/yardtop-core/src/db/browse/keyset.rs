@@ -93,7 +93,7 @@ impl Keyset<'_> {
 
     /// Where a page starting at `first` is: the rows before it in display order and
     /// the rows of the whole list (two counts on the list's index).
-    pub fn position(
+    pub(super) fn position(
         &self,
         conn: &Connection,
         filter: &dyn ToSql,
@@ -117,7 +117,7 @@ impl Keyset<'_> {
     }
 
     /// Fetches one page of at most `limit` rows at `anchor`.
-    pub fn page<T, K: ToSql + Clone>(
+    pub(super) fn page<T, K: ToSql + Clone>(
         &self,
         conn: &Connection,
         filter: &dyn ToSql,

@@ -56,19 +56,40 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The venv's Python, with pandas and sqlite-utils.
+/// The venv's Python, with pandas and sqlite-utils: installed by
+/// `.ci/install-writers.sh` (once per test run, when missing), so that a plain
+/// `cargo test` in a fresh clone has them; a failed install fails the test, never
+/// skips it.
 fn python() -> PathBuf {
+    static INSTALL: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
     let venv = std::env::var_os("YARDTOP_WRITERS_VENV")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target/writers-venv"));
     let py = venv.join("bin/python");
-    let ok = Command::new(&py)
-        .args(["-c", "import pandas, sqlite_utils"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
+    let ready = |py: &PathBuf| {
+        Command::new(py)
+            .args(["-c", "import pandas, sqlite_utils"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !ready(&py) {
+        let installed = INSTALL.get_or_init(|| {
+            let out = Command::new("bash")
+                .arg(root().join(".ci/install-writers.sh"))
+                .output()
+                .map_err(|e| e.to_string())?;
+            match out.status.success() {
+                true => Ok(()),
+                false => Err(String::from_utf8_lossy(&out.stderr).into_owned()),
+            }
+        });
+        if let Err(why) = installed {
+            panic!("the third-party writers could not be installed by .ci/install-writers.sh: {why}");
+        }
+    }
     assert!(
-        ok,
+        ready(&py),
         "the third-party writers are not installed ({} cannot import pandas and sqlite_utils): run .ci/install-writers.sh",
         py.display()
     );

@@ -13,5 +13,6 @@ pub mod ctx;
 pub mod demo;
 pub mod import;
 pub mod init;
+mod names;
 pub mod open;
 pub mod simulate;

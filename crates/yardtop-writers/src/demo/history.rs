@@ -8,11 +8,11 @@ use crate::model::{CallStatus, ConsignmentStatus, HoldReason, Zone};
 
 use super::blocks::Yard;
 use super::clock::{local_date, DAY, HOUR, MINUTE};
-use super::names::{BERTHS, MAKES};
 use super::plan::{cutoff_before, Call, Consignment, Place, Plan};
 use super::rng::{self, DemoRng};
 use super::sink::{Detail, Kind, Sink, VehicleRow};
 use super::vin::VinFactory;
+use crate::names::{BERTHS, MAKES};
 
 /// Exports of one port month (or the part of it the history covers).
 pub(super) struct Month {
@@ -262,7 +262,7 @@ pub(super) fn pick_make(rng: &mut DemoRng, f: f64, no_nev: bool, only_nev: bool)
 pub(super) fn pick_dest(rng: &mut DemoRng, make: usize) -> usize {
     let markets = MAKES[make].markets;
     if markets.is_empty() || rng::chance(rng, 0.15) {
-        rng::int(rng, 0, super::names::DESTINATIONS.len() as i64 - 1) as usize
+        rng::int(rng, 0, crate::names::DESTINATIONS.len() as i64 - 1) as usize
     } else {
         markets[rng::int(rng, 0, markets.len() as i64 - 1) as usize]
     }

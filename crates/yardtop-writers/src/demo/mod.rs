@@ -9,7 +9,6 @@ mod blocks;
 mod clock;
 pub mod examples;
 mod history;
-mod names;
 mod plan;
 mod rng;
 mod sink;

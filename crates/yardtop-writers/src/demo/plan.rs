@@ -9,8 +9,8 @@ use crate::model::{CallStatus, ConsignmentStatus, HoldReason, Powertrain, Vehicl
 use crate::validate::imo_with_check_digit;
 
 use super::clock::{local_date, HOUR};
-use super::names::{Make, DESTINATIONS, MAKES, VESSELS};
 use super::rng::{self, DemoRng};
+use crate::names::{Make, DESTINATIONS, MAKES, VESSELS};
 
 pub(super) struct Vessel {
     pub imo: i64,

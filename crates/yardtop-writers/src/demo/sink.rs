@@ -15,9 +15,9 @@ use crate::error::{db_error, Result};
 use crate::model::HoldReason;
 
 use super::clock::Stamp;
-use super::names::{self, DESTINATIONS};
 use super::plan::{Place, Plan};
 use super::vin;
+use crate::names::{self, DESTINATIONS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {

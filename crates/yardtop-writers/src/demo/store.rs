@@ -12,7 +12,8 @@ use crate::error::{db_error, Result};
 
 use super::plan::Plan;
 use super::sink::Sink;
-use super::{blocks, clock, history, names, rng, vin, yard, yard_write, PORT_LOCODE, PORT_NAME, PORT_TZ};
+use super::{blocks, clock, history, rng, vin, yard, yard_write, PORT_LOCODE, PORT_NAME, PORT_TZ};
+use crate::names;
 
 /// Writes the plan; returns the vehicles and events written.
 pub(super) fn write(

@@ -5,8 +5,8 @@
 use crate::error::{Result, UserError};
 use crate::validate::vin_check_digit;
 
-use super::names::MAKES;
 use super::rng::{self, DemoRng};
+use crate::names::MAKES;
 
 /// Characters a VIN may hold (no I, O or Q).
 const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPRSTUVWXYZ0123456789";

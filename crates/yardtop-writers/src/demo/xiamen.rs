@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 
 use super::clock::{local_midnight, DAY, HOUR};
 use super::history::{Month, Spec, Special};
-use super::names::{BRISTOL, MG};
+use crate::names::{BRISTOL, MG};
 
 /// 2023-05-31 23:00 in Xiamen.
 pub(super) const NOW: i64 = 1_685_545_200;

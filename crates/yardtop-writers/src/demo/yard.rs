@@ -9,9 +9,9 @@ use crate::model::{CallStatus, ConsignmentStatus, HoldReason, Powertrain, Vehicl
 use super::blocks::split;
 use super::clock::{DAY, HOUR, MINUTE};
 use super::history::{pick_dest, pick_make};
-use super::names::{BERTHS, MAKES};
 use super::plan::{cutoff_before, Call, Consignment, Soc, YardVehicle};
 use super::rng::{self, DemoRng};
+use crate::names::{BERTHS, MAKES};
 
 pub(super) struct YardPlan {
     pub calls: Vec<Call>,

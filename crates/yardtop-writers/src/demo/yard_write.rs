@@ -9,11 +9,11 @@ use crate::model::{HoldReason, VehicleStatus};
 
 use super::blocks::Yard;
 use super::clock::{local_date, DAY, HOUR, MINUTE};
-use super::names::{Model, MAKES};
 use super::plan::{Place, Plan, Soc, YardVehicle};
 use super::rng::{self, DemoRng};
 use super::sink::{Detail, Kind, Sink, VehicleRow};
 use super::vin::VinFactory;
+use crate::names::{Model, MAKES};
 
 /// The model a yard vehicle was planned with: codes from 50 are conventional.
 pub(super) fn model_of(make: usize, code: u8) -> Option<&'static Model> {

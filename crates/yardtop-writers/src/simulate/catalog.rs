@@ -5,151 +5,20 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::model::Powertrain;
 use crate::validate::{imo_with_check_digit, vin_check_digit};
 
-pub(super) struct Model {
-    pub name: &'static str,
-    pub powertrain: Powertrain,
-    /// Positions 4–8 of the VIN (no I, O or Q).
-    pub vds: &'static str,
-    pub weight: u32,
-}
-
-pub(super) struct Maker {
-    pub make: &'static str,
-    /// World manufacturer identifier; every Chinese one starts with L.
-    pub wmi: &'static str,
-    /// Short code used in consignment refs.
-    pub code: &'static str,
-    pub weight: u32,
-    pub models: &'static [Model],
-}
-
-const fn m(name: &'static str, powertrain: Powertrain, vds: &'static str, weight: u32) -> Model {
-    Model {
-        name,
-        powertrain,
-        vds,
-        weight,
-    }
-}
-
-use Powertrain::{Bev, Fcev, Hev, Ice, Phev};
-
-pub(super) const MAKERS: &[Maker] = &[
-    Maker {
-        make: "BYD",
-        wmi: "LGX",
-        code: "BYD",
-        weight: 25,
-        models: &[
-            m("Atto 3", Bev, "CE4CB", 30),
-            m("Seal", Bev, "CE4DB", 20),
-            m("Dolphin", Bev, "CE2AB", 20),
-            m("海豹 06 DM-i", Phev, "CH4GB", 10),
-            m("Seal U DM-i", Phev, "CH4FB", 20),
-        ],
-    },
-    Maker {
-        make: "MG",
-        wmi: "LSJ",
-        code: "MG",
-        weight: 25,
-        models: &[
-            m("MG4 Electric", Bev, "A24U6", 35),
-            m("ZS EV", Bev, "A14E2", 15),
-            m("ZS", Ice, "A14C1", 20),
-            m("HS Plug-in", Phev, "A34H3", 10),
-            m("MG3 Hybrid+", Hev, "A12H1", 15),
-            m("MG5", Ice, "A22C4", 5),
-        ],
-    },
-    Maker {
-        make: "Chery",
-        wmi: "LVV",
-        code: "CHY",
-        weight: 15,
-        models: &[
-            m("Tiggo 7 Pro", Ice, "DB11B", 35),
-            m("Tiggo 8 Pro", Ice, "DB21B", 20),
-            m("Omoda 5", Ice, "DC11B", 20),
-            m("Omoda E5", Bev, "DE11B", 15),
-            m("Tiggo 7 C-DM", Phev, "DH11B", 10),
-        ],
-    },
-    Maker {
-        make: "Geely",
-        wmi: "L6T",
-        code: "GLY",
-        weight: 10,
-        models: &[
-            m("Coolray", Ice, "7824S", 40),
-            m("Emgrand", Ice, "7522S", 20),
-            m("Geometry C", Bev, "78E4S", 25),
-            m("银河 L7", Phev, "78H6S", 15),
-        ],
-    },
-    Maker {
-        make: "GWM",
-        wmi: "LGW",
-        code: "GWM",
-        weight: 10,
-        models: &[
-            m("Haval H6 HEV", Hev, "EF7H2", 30),
-            m("Haval Jolion", Ice, "EF5C1", 30),
-            m("Ora 03", Bev, "ED1E3", 30),
-            m("Tank 300", Ice, "EF9C4", 10),
-        ],
-    },
-    Maker {
-        make: "Tesla",
-        wmi: "LRW",
-        code: "TSL",
-        weight: 8,
-        models: &[m("Model Y", Bev, "YGDEE", 60), m("Model 3", Bev, "3GDEE", 40)],
-    },
-    Maker {
-        make: "Changan",
-        wmi: "LS5",
-        code: "CHA",
-        weight: 5,
-        models: &[
-            m("CS55 Plus", Ice, "A3AJ2", 50),
-            m("Deepal S07", Bev, "A3EJ4", 35),
-            m("UNI-K iDD", Phev, "A3HJ3", 15),
-        ],
-    },
-    Maker {
-        make: "SAIC Maxus",
-        wmi: "LSK",
-        code: "MAX",
-        weight: 2,
-        models: &[m("MIFA 9", Bev, "G4AE1", 70), m("EUNIQ 7", Fcev, "G4AF1", 30)],
-    },
-];
+// The makers, their models, the ports of discharge and the carriers are the yard's
+// one vocabulary (`crate::names`), shared with the demo: a consignment's brand is
+// always a maker simulate knows.
+pub(super) use crate::names::{Make as Maker, Model};
 
 /// Ports of discharge (UN/LOCODEs) that Chinese car exports sail to.
-pub(super) const DESTINATIONS: &[&str] = &[
-    "GBBRS", "GBSOU", "BEZEE", "DEBRV", "NLRTM", "ESBCN", "ITLIV", "ILHFA", "AEJEA", "THLCH", "AUMEL",
-    "MXZLO", "BRSSZ", "TRDRC",
-];
+pub(super) fn destinations() -> impl Iterator<Item = &'static str> {
+    crate::names::DESTINATIONS.iter().map(|d| d.locode)
+}
 
 /// Pure car and truck carriers.
-pub(super) const VESSEL_NAMES: &[&str] = &[
-    "BYD EXPLORER NO.1",
-    "SAIC ANJI HARMONY",
-    "GLOVIS SUNRISE",
-    "HOEGH AURORA",
-    "MORNING CARA",
-    "GRAND PIONEER",
-    "OCEAN VICTORY",
-    "COSCO SHENGSHI",
-    "ANJI ZHONGYI",
-    "TONSBERG",
-    "AUTO ASIA",
-    "GREAT TEMA",
-];
+pub(super) use crate::names::VESSELS as VESSEL_NAMES;
 
 const PROVINCES: &[&str] = &["闽", "沪", "粤", "浙", "苏", "鲁"];
 
@@ -176,36 +45,59 @@ pub(super) fn weighted<'a, T>(
     items.last()
 }
 
+/// Today's weights of the makers (the end of the demo's history) in whole parts.
+fn today_weight(m: &Maker) -> u32 {
+    (m.weight_at(1.0) * 1000.0).round().max(0.0) as u32
+}
+
 pub(super) fn random_maker(rng: &mut ChaCha8Rng) -> &'static Maker {
-    weighted(rng, MAKERS, |m| m.weight).unwrap_or(&MAKERS[0])
+    let makes = crate::names::MAKES;
+    weighted(rng, makes, today_weight).unwrap_or(&makes[0])
 }
 
 /// The maker of a consignment's brand, or a random one for a brand we do not know.
 pub(super) fn maker_for_brand(rng: &mut ChaCha8Rng, brand: &str) -> &'static Maker {
     let b = brand.trim();
-    MAKERS
+    crate::names::MAKES
         .iter()
-        .find(|m| m.make.eq_ignore_ascii_case(b) || m.code.eq_ignore_ascii_case(b))
+        .find(|m| m.name.eq_ignore_ascii_case(b) || m.code.eq_ignore_ascii_case(b))
         .unwrap_or_else(|| random_maker(rng))
 }
 
+/// A model of this maker: an NEV as often as its exports are NEVs today, then by
+/// the models' weights.
 pub(super) fn random_model(rng: &mut ChaCha8Rng, maker: &'static Maker) -> &'static Model {
-    weighted(rng, maker.models, |m| m.weight).unwrap_or(&maker.models[0])
+    let nev = rng.random_bool(maker.nev_share_at(1.0).clamp(0.0, 1.0));
+    let models = maker.models(nev);
+    let parts = |m: &Model| (m.weight * 100.0).round().max(1.0) as u32;
+    weighted(rng, models, parts).unwrap_or(&models[0])
 }
 
-/// A new VIN of this maker and model: WMI, VDS, check digit, model year (2024–2026),
-/// plant and a six-digit serial.
+/// A new VIN of this maker and model: WMI, a descriptor section of the model's
+/// own (the same five characters for every vehicle of it), check digit, model year
+/// (2024–2026), plant and a six-digit serial.
 pub(super) fn vin(rng: &mut ChaCha8Rng, maker: &Maker, model: &Model) -> String {
     let year = [b'R', b'S', b'T'][rng.random_range(0..3)] as char;
     let plant = VIN_LETTERS[rng.random_range(0..VIN_LETTERS.len())] as char;
     let serial: u32 = rng.random_range(0..1_000_000);
-    let draft = format!("{}{}0{year}{plant}{serial:06}", maker.wmi, model.vds);
+    let draft = format!("{}{}0{year}{plant}{serial:06}", maker.wmi, descriptor(model));
     match vin_check_digit(&draft) {
         Some(d) => format!("{}{d}{}", &draft[..8], &draft[9..]),
         // Only reachable with a bad table entry above; the draft is then still 17
         // characters and `check` will name it.
         None => draft,
     }
+}
+
+/// Positions 4–8 of a model's VINs, derived from its name (letters a VIN may use).
+fn descriptor(model: &Model) -> String {
+    let mut h: u64 = 1469598103934665603;
+    for b in model.name.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(1099511628211);
+    }
+    (0..5)
+        .map(|i| VIN_LETTERS[((h >> (i * 8)) % VIN_LETTERS.len() as u64) as usize] as char)
+        .collect()
 }
 
 /// A seven-digit IMO number with a valid check digit.
@@ -239,9 +131,9 @@ mod tests {
     #[test]
     fn generated_vins_and_imos_are_valid() {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
-        for maker in MAKERS {
-            assert!(maker.wmi.starts_with('L'), "{}", maker.make);
-            for model in maker.models {
+        for maker in crate::names::MAKES {
+            assert!(maker.wmi.starts_with('L'), "{}", maker.name);
+            for model in maker.nev.iter().chain(maker.other) {
                 for _ in 0..20 {
                     let v = vin(&mut rng, maker, model);
                     assert_eq!(check_vin(&v), VinVerdict::Valid, "{v}");
@@ -255,7 +147,7 @@ mod tests {
 
     #[test]
     fn destinations_are_locodes() {
-        for d in DESTINATIONS {
+        for d in destinations() {
             assert!(crate::validate::locode(d).is_ok(), "{d}");
         }
     }

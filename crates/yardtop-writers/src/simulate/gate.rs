@@ -111,7 +111,7 @@ impl Sim<'_> {
                         .collect();
                     plan.push(Arrival::New {
                         candidates,
-                        make: maker.make,
+                        make: maker.name,
                         model: model.name,
                         powertrain: model.powertrain,
                     });

@@ -36,7 +36,10 @@ impl Sim<'_> {
         let mut cons = Vec::new();
         for _ in 0..n_cons {
             let maker = catalog::random_maker(&mut self.rng);
-            let dest = catalog::DESTINATIONS[self.rng.random_range(0..catalog::DESTINATIONS.len())];
+            let count = catalog::destinations().count();
+            let dest = catalog::destinations()
+                .nth(self.rng.random_range(0..count))
+                .unwrap_or("GBBRS");
             let planned = self.rng.random_range(15..=60i64) * 10;
             let cutoff = if alongside {
                 now_t + Duration::minutes(self.rng.random_range(40..90))
@@ -44,7 +47,7 @@ impl Sim<'_> {
                 (eta - Duration::minutes(self.rng.random_range(60..240)))
                     .max(now_t + Duration::minutes(self.rng.random_range(30..60)))
             };
-            cons.push((maker.make, maker.code, dest, planned, cutoff));
+            cons.push((maker.name, maker.code, dest, planned, cutoff));
         }
         let total: i64 = cons.iter().map(|c| c.3).sum();
         let hours = (total as f64 / self.uph.max(1.0) + 2.0).min(1000.0);

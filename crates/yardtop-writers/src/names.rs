@@ -5,7 +5,7 @@
 
 use crate::model::{HoldReason, Powertrain};
 
-pub(super) struct Model {
+pub(crate) struct Model {
     pub name: &'static str,
     pub powertrain: Powertrain,
     pub weight: f64,
@@ -19,7 +19,7 @@ const fn m(name: &'static str, powertrain: Powertrain, weight: f64) -> Model {
     }
 }
 
-pub(super) struct Make {
+pub(crate) struct Make {
     pub name: &'static str,
     /// Its short code in consignment references.
     pub code: &'static str,
@@ -37,9 +37,9 @@ pub(super) struct Make {
 
 use Powertrain::{Bev, Fcev, Hev, Ice, Phev};
 
-pub(super) const MG: usize = 1;
+pub(crate) const MG: usize = 1;
 
-pub(super) const MAKES: &[Make] = &[
+pub(crate) const MAKES: &[Make] = &[
     Make {
         name: "BYD",
         code: "BYD",
@@ -258,15 +258,15 @@ pub(super) const MAKES: &[Make] = &[
 
 impl Make {
     /// Its weight and NEV share at `f` (0: the start of the history, 1: now).
-    pub(super) fn weight_at(&self, f: f64) -> f64 {
+    pub(crate) fn weight_at(&self, f: f64) -> f64 {
         lerp(self.weight, f)
     }
 
-    pub(super) fn nev_share_at(&self, f: f64) -> f64 {
+    pub(crate) fn nev_share_at(&self, f: f64) -> f64 {
         lerp(self.nev_share, f)
     }
 
-    pub(super) fn models(&self, nev: bool) -> &'static [Model] {
+    pub(crate) fn models(&self, nev: bool) -> &'static [Model] {
         if nev || self.other.is_empty() {
             self.nev
         } else {
@@ -279,7 +279,7 @@ fn lerp((a, b): (f64, f64), f: f64) -> f64 {
     a + (b - a) * f.clamp(0.0, 1.0)
 }
 
-pub(super) struct Destination {
+pub(crate) struct Destination {
     pub locode: &'static str,
     /// The direction letter of a voyage number heading there.
     pub bound: char,
@@ -289,9 +289,9 @@ const fn d(locode: &'static str, bound: char) -> Destination {
     Destination { locode, bound }
 }
 
-pub(super) const BRISTOL: usize = 0;
+pub(crate) const BRISTOL: usize = 0;
 
-pub(super) const DESTINATIONS: &[Destination] = &[
+pub(crate) const DESTINATIONS: &[Destination] = &[
     d("GBBRS", 'W'), // 0 Bristol (Portbury)
     d("BEZEE", 'W'), // 1 Zeebrugge
     d("DEBRV", 'W'), // 2 Bremerhaven
@@ -316,7 +316,7 @@ pub(super) const DESTINATIONS: &[Destination] = &[
 ];
 
 /// Car carriers calling at the terminal: invented names in the style of the trade.
-pub(super) const VESSELS: &[&str] = &[
+pub(crate) const VESSELS: &[&str] = &[
     "Ocean Ruby Leader",
     "Morning Crown",
     "Jade Horizon",
@@ -356,10 +356,10 @@ pub(super) const VESSELS: &[&str] = &[
 ];
 
 /// The ro-ro berths of the terminal.
-pub(super) const BERTHS: &[&str] = &["B07", "B08", "B09", "B10", "B11", "B12"];
+pub(crate) const BERTHS: &[&str] = &["B07", "B08", "B09", "B10", "B11", "B12"];
 
 /// What a clerk writes when a vehicle goes on hold.
-pub(super) fn hold_detail(reason: HoldReason, variant: usize, soc: Option<f64>) -> String {
+pub(crate) fn hold_detail(reason: HoldReason, variant: usize, soc: Option<f64>) -> String {
     let words: &[&str] = match reason {
         HoldReason::Customs => &[
             "customs: inspection ordered",
@@ -399,7 +399,7 @@ pub(super) fn hold_detail(reason: HoldReason, variant: usize, soc: Option<f64>) 
 /// A Chinese truck plate, e.g. `闽D·5K2T1`: the province's character (wide on a
 /// terminal, which the dashboard must keep aligned), the city's letter, five
 /// letters or digits. `n` picks one.
-pub(super) fn truck_plate(n: u32) -> String {
+pub(crate) fn truck_plate(n: u32) -> String {
     const PROVINCES: [char; 8] = ['闽', '粤', '浙', '赣', '苏', '沪', '鲁', '皖'];
     const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
     let mut n = n as usize;
@@ -415,7 +415,7 @@ pub(super) fn truck_plate(n: u32) -> String {
     plate
 }
 
-pub(super) fn release_detail(reason: HoldReason) -> String {
+pub(crate) fn release_detail(reason: HoldReason) -> String {
     format!("released: {}", reason.as_str())
 }
 

@@ -3,7 +3,7 @@
 //! OSC 8 links, title changes, cursor moves, screen clears), C1 controls (as
 //! UTF-8 and as raw bytes), DEL, bidi overrides, invalid UTF-8, 100 KB strings,
 //! CJK and emoji; numbers stored as text, NULLs everywhere, unknown enums,
-//! unparseable timestamps (docs/database.md last paragraph, §4 "Text from the database
+//! unparseable timestamps (docs/database.md, and docs/terminals.md: "text from the database
 //! never reaches the terminal as control characters or escape sequences").
 //!
 //! The real binary runs in a pseudo-terminal and is driven into every

@@ -7,47 +7,12 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use crate::common::{fresh, text, yardtop};
+use std::path::Path;
+use std::process::Output;
 
 use rusqlite::Connection;
-use tempfile::TempDir;
 use yardtop::check::Kind;
-
-fn yardtop(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_yardtop"));
-    for var in [
-        "YARDTOP_DB",
-        "YARDTOP_CONFIG",
-        "YARDTOP_NOW",
-        "YARDTOP_TZ",
-        "YARDTOP_ASCII",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("NO_COLOR", "1")
-        .current_dir(dir);
-    cmd
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn fresh() -> (TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("yard.db");
-    let out = yardtop(dir.path())
-        .arg("--db")
-        .arg(&db)
-        .arg("init")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "init failed: {}", text(&out.stderr));
-    (dir, db)
-}
 
 fn check(dir: &Path, db: &Path) -> Output {
     let out = yardtop(dir).arg("--db").arg(db).arg("check").output().unwrap();

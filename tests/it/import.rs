@@ -7,8 +7,9 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
+use crate::common::{text, yardtop};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use rusqlite::Connection;
@@ -20,25 +21,6 @@ const KINDS: [&str; 6] = ["blocks", "vessels", "calls", "consignments", "vehicle
 struct Yard {
     dir: TempDir,
     db: PathBuf,
-}
-
-fn yardtop(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_yardtop"));
-    // Nothing of the developer's own setup may leak into the run.
-    for var in [
-        "YARDTOP_DB",
-        "YARDTOP_CONFIG",
-        "YARDTOP_NOW",
-        "YARDTOP_TZ",
-        "YARDTOP_ASCII",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("NO_COLOR", "1")
-        .current_dir(dir);
-    cmd
 }
 
 /// A fresh database from `yardtop init`.
@@ -116,10 +98,6 @@ fn example(kind: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("assets/examples")
         .join(format!("{kind}.csv"))
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// A Chinese (SAIC MG) VIN with a correct check digit, numbered `n`.

@@ -10,48 +10,13 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
-use std::path::{Path, PathBuf};
+use crate::common::{fresh, text, yardtop};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
-use tempfile::TempDir;
 use yardtop::validate::{vin, VinVerdict};
-
-fn yardtop(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_yardtop"));
-    for var in [
-        "YARDTOP_DB",
-        "YARDTOP_CONFIG",
-        "YARDTOP_NOW",
-        "YARDTOP_TZ",
-        "YARDTOP_ASCII",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("NO_COLOR", "1")
-        .current_dir(dir);
-    cmd
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn fresh() -> (TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("yard.db");
-    let out = yardtop(dir.path())
-        .arg("--db")
-        .arg(&db)
-        .arg("init")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "init failed: {}", text(&out.stderr));
-    (dir, db)
-}
 
 fn simulate(dir: &Path, db: &Path, args: &[&str]) -> Command {
     let mut cmd = yardtop(dir);

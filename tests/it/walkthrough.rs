@@ -8,31 +8,13 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
+use crate::common::yardtop;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
 const KINDS: [&str; 6] = ["blocks", "vessels", "calls", "consignments", "vehicles", "events"];
-
-fn yardtop(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_yardtop"));
-    for var in [
-        "YARDTOP_DB",
-        "YARDTOP_CONFIG",
-        "YARDTOP_NOW",
-        "YARDTOP_TZ",
-        "YARDTOP_ASCII",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env("NO_COLOR", "1")
-        .current_dir(dir);
-    cmd
-}
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     yardtop(dir).args(args).output().unwrap()

@@ -103,3 +103,43 @@ impl Yard {
         yardtop::figures::compute(&conn, ts(now)).expect("compute")
     }
 }
+
+/// The real binary as a user runs it in `dir`: none of the developer's yardtop
+/// variables, config, state and data under `dir`, no colour.
+pub fn yardtop(dir: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_yardtop"));
+    for var in [
+        "YARDTOP_DB",
+        "YARDTOP_CONFIG",
+        "YARDTOP_NOW",
+        "YARDTOP_TZ",
+        "YARDTOP_ASCII",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("NO_COLOR", "1")
+        .current_dir(dir);
+    cmd
+}
+
+/// A command's output as text.
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A new, empty yard made by `yardtop init` in a temporary folder.
+pub fn fresh() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("yard.db");
+    let out = yardtop(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .arg("init")
+        .output()
+        .expect("run yardtop init");
+    assert!(out.status.success(), "init failed: {}", text(&out.stderr));
+    (dir, db)
+}

@@ -206,3 +206,12 @@ pub fn max_event_id(db: &Path) -> Result<i64, String> {
     conn.query_row("SELECT coalesce(max(id), 0) FROM events", [], |r| r.get(0))
         .map_err(|e| e.to_string())
 }
+
+/// A read-write connection as the terminal's own systems open one, for the
+/// benchmark's one-change writes.
+pub fn writer(db: &Path) -> Result<Connection, String> {
+    let c = Connection::open(db).map_err(|e| format!("{}: {e}", db.display()))?;
+    c.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(|e| e.to_string())?;
+    Ok(c)
+}

@@ -144,6 +144,8 @@ fn run(
         note(&mut st, false, "busy_timeout", &e, false);
     }
     let mut version: Option<i64> = None;
+    // As the dashboard's reader: the vehicles' facts kept between refreshes.
+    let mut cache = yardtop::figures::VehicleCache::new();
     let mut last_end: Option<Instant> = None;
     let mut first = true;
     let mut announced = false;
@@ -171,7 +173,7 @@ fn run(
             continue;
         }
         let t = Instant::now();
-        match yardtop::ui::load_dash_data(&conn, Utc::now()) {
+        match yardtop::ui::data::load_dash_data_with(&conn, Utc::now(), &mut cache, |_| Ok(())) {
             Ok(_) => {
                 let end = Instant::now();
                 let ms = (end - t).as_secs_f64() * 1000.0;

@@ -13,7 +13,7 @@ use crate::config::Theme;
 use crate::ctx::Ctx;
 use crate::db::browse::{self, ConsignmentInfo, EventRow, Page, SearchResults, VehicleDetail, VehicleRow};
 use crate::figures::listing::SubjectPage;
-use crate::figures::Figures;
+use crate::figures::{Figures, VehicleCache};
 
 /// What the header says when the database lacks yardtop's indexes (docs/benchmarks.md).
 pub const DB_HINT: &str = "no yardtop indexes: run `yardtop init --existing` to speed up";
@@ -30,6 +30,10 @@ pub struct DashData {
     /// `DB_HINT` when the database lacks yardtop's indexes.
     pub db_hint: Option<String>,
     pub refresh: RefreshInfo,
+    /// The yard alone, shown while history is read on a large yard
+    /// (`load_yard_first`): the export counters and the vehicles' data quality are
+    /// not counted yet and must be shown as such.
+    pub reading_history: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,23 +46,23 @@ pub struct RefreshInfo {
 
 /// Reads the dashboard's data as of `now`. (`snapshot --format text` uses this.)
 pub fn load_dash_data(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<DashData> {
-    load_dash_data_with(conn, now, |_| Ok(())).map(|(d, ())| d)
+    load_dash_data_with(conn, now, &mut VehicleCache::new(), |_| Ok(())).map(|(d, ())| d)
 }
 
-/// Reads the dashboard's data, and `extra` (a drill-down) with the events. The
-/// figures run in their own short read transaction (`figures::compute` opens and
-/// ends it); the events, the hint and `extra` in a second one right after. No
+/// Reads the dashboard's data, and `extra` (a drill-down) with the events, reading
+/// again only the vehicles that changed since `cache` last read them. No
 /// transaction stays open when this returns.
 pub fn load_dash_data_with<T>(
     conn: &Connection,
     now: DateTime<Utc>,
+    cache: &mut VehicleCache,
     extra: impl FnOnce(&Connection) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<(DashData, T)> {
     let started = std::time::Instant::now();
     // One read transaction: the figures, the feed and the drill-down describe the
     // same moment, and it ends before the screen is drawn.
     let tx = conn.unchecked_transaction()?;
-    let figures = crate::figures::compute(&tx, now)?;
+    let figures = crate::figures::compute_cached(&tx, now, cache)?;
     let events = browse::newest_events(&tx, ACTIVITY_EVENTS)?;
     let db_hint = crate::db::lacks_yardtop_indexes(&tx).then(|| DB_HINT.to_string());
     let more = extra(&tx)?;
@@ -71,8 +75,37 @@ pub fn load_dash_data_with<T>(
             at: Utc::now(),
             took: started.elapsed(),
         },
+        reading_history: false,
     };
     Ok((data, more))
+}
+
+/// Vehicles from which a first refresh shows the yard before it has read history.
+pub const YARD_FIRST_FROM: i64 = 200_000;
+
+/// The yard alone (`figures::compute_yard_first`) with the newest events, when the
+/// yard is large and indexed for it: what the dashboard shows first while its first
+/// full refresh reads every vehicle. None when a full refresh would be as quick.
+pub fn load_yard_first(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Option<DashData>> {
+    let started = std::time::Instant::now();
+    let tx = conn.unchecked_transaction()?;
+    let size: Option<i64> = tx.query_row("SELECT max(_rowid_) FROM vehicles", [], |r| r.get(0))?;
+    if size.unwrap_or(0) < YARD_FIRST_FROM || crate::db::lacks_yardtop_indexes(&tx) {
+        return Ok(None);
+    }
+    let figures = crate::figures::compute_yard_first(&tx, now)?;
+    let events = browse::newest_events(&tx, ACTIVITY_EVENTS)?;
+    tx.commit()?;
+    Ok(Some(DashData {
+        figures,
+        events,
+        db_hint: None,
+        refresh: RefreshInfo {
+            at: Utc::now(),
+            took: started.elapsed(),
+        },
+        reading_history: true,
+    }))
 }
 
 /// The state of the live connection, as the header shows it.

@@ -15,12 +15,14 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use crate::figures::VehicleCache;
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
 use super::data::{
-    load_dash_data_with, BlockMapData, ConsignmentData, DashData, Detail, DetailBody, VehicleData,
+    load_dash_data_with, load_yard_first, BlockMapData, ConsignmentData, DashData, Detail, DetailBody,
+    VehicleData,
 };
 use crate::db::browse::{self, Anchor};
 use crate::db::watch::Fingerprint;
@@ -139,6 +141,8 @@ pub struct Reader {
     /// `spacing`).
     refresh_took: Duration,
     tx: Sink,
+    /// The vehicles' facts, read again only where a writer changed them.
+    cache: VehicleCache,
 }
 
 impl Reader {
@@ -167,6 +171,7 @@ impl Reader {
             last_refresh: Instant::now(),
             refresh_took: Duration::ZERO,
             tx: std::sync::Arc::new(tx),
+            cache: VehicleCache::new(),
         }
     }
 
@@ -343,7 +348,16 @@ impl Reader {
             .detail
             .clone()
             .filter(|(_, r)| new_detail || !matches!(r, DetailRequest::Search(_)));
-        let result = load_dash_data_with(&conn, now, |tx| match &detail_req {
+        // A large yard's first refresh reads every vehicle (about a second for a
+        // million): the yard goes on screen first.
+        if self.cache.stats().full_reads == 0 {
+            if let Ok(Some(data)) = load_yard_first(&conn, now) {
+                if !self.send(ReaderMsg::Data(Box::new(data))) {
+                    return false;
+                }
+            }
+        }
+        let result = load_dash_data_with(&conn, now, &mut self.cache, |tx| match &detail_req {
             Some((seq, req)) => run_detail(tx, *seq, req, now).map(Some),
             None => Ok(None),
         });

@@ -188,6 +188,18 @@ fn main_screen_120x40() {
     insta::assert_snapshot!("main_120x40", render_text(&data(), 120, 40, &opts()));
 }
 
+/// A large yard's first frame: the yard on screen, history still being counted; no
+/// export figure may show as a zero.
+#[test]
+fn yard_first_while_history_is_read() {
+    let mut d = data();
+    d.reading_history = true;
+    let text = render_text(&d, 120, 40, &opts());
+    assert!(text.contains("counting the export history"), "{text}");
+    assert!(!text.contains("Today "), "{text}");
+    insta::assert_snapshot!("yard_first_120x40", text);
+}
+
 #[test]
 fn main_screen_80x24_is_tabbed() {
     let d = data();

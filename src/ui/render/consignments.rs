@@ -234,7 +234,12 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
             spans.push(s(n(cn.delivered), r.p.text));
             spans.push(s(n(cn.staged), r.p.text));
             spans.push(s(n(cn.loaded), r.p.text));
-            let uph = if cn.status == "loading" {
+            // The loading rate comes from the loads of the last hour: not yet
+            // counted while history is read.
+            let counting = r.data.is_some_and(|d| d.reading_history);
+            let uph = if counting && cn.status == "loading" {
+                r.g.ellipsis.to_string()
+            } else if cn.status == "loading" {
                 text::thousands(cn.uph)
             } else {
                 String::new()

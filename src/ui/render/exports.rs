@@ -42,6 +42,14 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
         draw_lines(inner, buf, &[Line::from(s("reading the database...", r.p.dim))]);
         return;
     };
+    if d.reading_history {
+        draw_lines(
+            inner,
+            buf,
+            &[Line::from(s("counting the export history...", r.p.dim))],
+        );
+        return;
+    }
     let e = &d.figures.exports;
     let w = inner.width as usize;
     let el = r.g.ellipsis;

@@ -301,6 +301,7 @@ pub fn data() -> DashData {
             at: now(),
             took: Duration::from_millis(12),
         },
+        reading_history: false,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod queries;
 pub mod settings;
 pub mod sql;
 pub mod value;
+pub mod wal;
 pub mod watch;
 
 use std::path::Path;

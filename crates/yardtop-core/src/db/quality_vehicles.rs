@@ -1,6 +1,6 @@
 //! The data-quality scan of `vehicles`, the one big table a figure reads, in Rust:
-//! one pass reading each column once. The dashboard's refresh counts the exports
-//! in the same pass (`scan_each`), so that history is read once per refresh, as
+//! one pass reading each column once. The figures read every other fact of a
+//! vehicle in the same pass (`figures::facts`), so that history is read once, as
 //! plain SQL would read it for the record consignment alone. The same checks as `quality::checks`
 //! ("vehicles") in SQL, which evaluate each condition twice and call back into Rust
 //! for every timestamp, ten times slower on a million rows; a test holds the two
@@ -79,43 +79,107 @@ fn problems(v: &[ValueRef<'_>; COLUMNS]) -> [bool; 8] {
             || (matches!(v[STATUS], ValueRef::Text(b"hold")) && missing_of(v[8])),
         ![5, 12, LOADED_AT, 14].iter().all(|&i| ts_ok(v[i])),
         !(pct_ok(v[4]) && int_ok(v[10]) && int_ok(v[11]) && int_ok(v[CONSIGNMENT_ID])),
-        [0, 1, 2, 3, 7, 8, 9].into_iter().any(blob),
+        [VIN, 1, 2, POWERTRAIN, STATUS, HOLD_REASON, BLOCK]
+            .into_iter()
+            .any(blob),
     ]
 }
 
 /// Positions of the columns in the rows `scan_each` hands out.
-pub const STATUS: usize = 7;
+pub const VIN: usize = 0;
 pub const POWERTRAIN: usize = 3;
+pub const SOC_PCT: usize = 4;
+pub const SOC_CHECKED_AT: usize = 5;
 pub const CONSIGNMENT_ID: usize = 6;
+pub const STATUS: usize = 7;
+pub const HOLD_REASON: usize = 8;
+pub const BLOCK: usize = 9;
+pub const GATE_IN_AT: usize = 12;
 pub const LOADED_AT: usize = 13;
-const COLUMNS: usize = 15;
+pub const COLUMNS: usize = 15;
+
+/// The problems of one row, counted by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub by_kind: [u64; 8],
+    /// Rows with any problem.
+    pub rows: u64,
+}
+
+impl Tally {
+    pub fn add_row(&mut self, v: &[ValueRef<'_>; COLUMNS]) {
+        let p = problems(v);
+        for (n, hit) in self.by_kind.iter_mut().zip(p) {
+            *n += hit as u64;
+        }
+        self.rows += p.iter().any(|&h| h) as u64;
+    }
+
+    pub fn merge(&mut self, other: &Tally) {
+        for (n, m) in self.by_kind.iter_mut().zip(other.by_kind) {
+            *n += m;
+        }
+        self.rows += other.rows;
+    }
+
+    pub fn counts(&self) -> QualityCounts {
+        QualityCounts {
+            by_kind: KINDS.iter().copied().zip(self.by_kind).collect(),
+            rows: self.rows,
+        }
+    }
+}
+
+/// Which rows a pass reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    /// Every row, without its rowid (a table whose rowid cannot be named).
+    All,
+    /// Every row, each with its rowid.
+    AllWithRowid,
+    /// The rows whose rowid is in the range, inclusive.
+    Rowids(i64, i64),
+}
+
+/// Calls `each` with the values (at the positions above) and the rowid (0 for
+/// `Rows::All`) of every row of `rows`, each column read once.
+pub fn for_each_row(
+    conn: &Connection,
+    rows: Rows,
+    mut each: impl FnMut(&[ValueRef<'_>; COLUMNS], i64),
+) -> rusqlite::Result<()> {
+    let (sql, range) = match rows {
+        Rows::All => (SQL.to_string(), None),
+        Rows::AllWithRowid => (SQL.replacen(" FROM", ", _rowid_ FROM", 1), None),
+        Rows::Rowids(lo, hi) => (
+            format!(
+                "{} WHERE _rowid_ BETWEEN ?1 AND ?2",
+                SQL.replacen(" FROM", ", _rowid_ FROM", 1)
+            ),
+            Some((lo, hi)),
+        ),
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut result = match range {
+        Some((lo, hi)) => stmt.query([lo, hi])?,
+        None => stmt.query([])?,
+    };
+    let with_rowid = rows != Rows::All;
+    while let Some(row) = result.next()? {
+        let values: [ValueRef<'_>; COLUMNS] = std::array::from_fn(|i| raw(row, i));
+        let rowid = if with_rowid {
+            row.get::<_, i64>(COLUMNS).unwrap_or(0)
+        } else {
+            0
+        };
+        each(&values, rowid);
+    }
+    Ok(())
+}
 
 /// Counts the vehicles with each problem, in one pass.
 pub fn scan(conn: &Connection) -> rusqlite::Result<QualityCounts> {
-    scan_each(conn, |_| {})
-}
-
-/// As `scan`, handing every row's values to `each` as well (at the positions
-/// above), each column read once.
-pub fn scan_each(
-    conn: &Connection,
-    mut each: impl FnMut(&[ValueRef<'_>]),
-) -> rusqlite::Result<QualityCounts> {
-    let mut by_kind = [0u64; 8];
-    let mut any = 0u64;
-    let mut stmt = conn.prepare_cached(SQL)?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let values: [ValueRef<'_>; COLUMNS] = std::array::from_fn(|i| raw(row, i));
-        each(&values);
-        let p = problems(&values);
-        for (n, hit) in by_kind.iter_mut().zip(p) {
-            *n += hit as u64;
-        }
-        any += p.iter().any(|&h| h) as u64;
-    }
-    Ok(QualityCounts {
-        by_kind: KINDS.iter().copied().zip(by_kind).collect(),
-        rows: any,
-    })
+    let mut tally = Tally::default();
+    for_each_row(conn, Rows::All, |values, _| tally.add_row(values))?;
+    Ok(tally.counts())
 }

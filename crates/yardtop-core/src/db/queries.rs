@@ -120,42 +120,79 @@ pub struct YardVehicle<'r> {
     pub rowid: i64,
 }
 
-/// The text of a column, borrowed, when it is valid UTF-8 TEXT.
-fn str_ref<'r>(row: &'r rusqlite::Row<'_>, idx: usize) -> Option<&'r str> {
-    match row.get_ref(idx) {
-        Ok(rusqlite::types::ValueRef::Text(b)) => std::str::from_utf8(b).ok(),
+/// The text of a value, borrowed, when it is valid UTF-8 TEXT.
+fn str_of(v: ValueRef<'_>) -> Option<&str> {
+    match v {
+        ValueRef::Text(b) => std::str::from_utf8(b).ok(),
         _ => None,
     }
 }
 
-/// A timestamp column in Unix milliseconds: Ok(None) for NULL, Err when unreadable.
-fn ms(row: &rusqlite::Row<'_>, idx: usize) -> Result<Option<i64>, ()> {
-    value::timestamp(row, idx).map(|t| t.map(|t| t.timestamp_millis()))
+/// A timestamp value in Unix milliseconds: Ok(None) for NULL, Err when unreadable.
+fn ms_of(v: ValueRef<'_>) -> Result<Option<i64>, ()> {
+    value::timestamp_of(v).map(|t| t.map(|t| t.timestamp_millis()))
+}
+
+/// The values of a vehicle row that say whether and how it is in the yard, as
+/// `YARD_VEHICLES` selects them.
+pub struct YardValues<'r> {
+    pub vin: ValueRef<'r>,
+    pub powertrain: ValueRef<'r>,
+    pub status: ValueRef<'r>,
+    pub hold_reason: ValueRef<'r>,
+    pub soc_pct: ValueRef<'r>,
+    pub soc_checked_at: ValueRef<'r>,
+    pub block: ValueRef<'r>,
+    pub gate_in_at: ValueRef<'r>,
+}
+
+impl<'r> YardVehicle<'r> {
+    /// The vehicle, when its status puts it in the yard: the one reading of a row
+    /// into a yard vehicle, whether the row comes from `YARD_VEHICLES` or from a
+    /// pass over every vehicle.
+    pub fn of(v: YardValues<'r>, rowid: i64) -> Option<YardVehicle<'r>> {
+        let status = str_of(v.status)
+            .and_then(VehicleStatus::parse)
+            .filter(|s| s.in_yard())?;
+        let vin = match v.vin {
+            ValueRef::Text(b) => String::from_utf8_lossy(b),
+            other => std::borrow::Cow::Owned(value::text_of(other).value.unwrap_or_default()),
+        };
+        Some(YardVehicle {
+            vin,
+            powertrain: str_of(v.powertrain).and_then(Powertrain::parse),
+            status,
+            hold_reason: str_of(v.hold_reason).and_then(HoldReason::parse),
+            soc_pct: value::real_of(v.soc_pct),
+            soc_checked_ms: ms_of(v.soc_checked_at),
+            block: str_of(v.block),
+            gate_in_ms: ms_of(v.gate_in_at),
+            bad_utf8: [v.vin, v.powertrain, v.status, v.hold_reason, v.block]
+                .into_iter()
+                .any(value::invalid_utf8_of),
+            rowid,
+        })
+    }
 }
 
 pub fn yard_vehicles(conn: &Connection, mut f: impl FnMut(YardVehicle<'_>)) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(YARD_VEHICLES)?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let Some(status) = str_ref(row, 2).and_then(VehicleStatus::parse) else {
-            continue;
+        let r = |i| value::raw(row, i);
+        let values = YardValues {
+            vin: r(0),
+            powertrain: r(1),
+            status: r(2),
+            hold_reason: r(3),
+            soc_pct: r(4),
+            soc_checked_at: r(5),
+            block: r(6),
+            gate_in_at: r(7),
         };
-        let vin = match row.get_ref(0) {
-            Ok(rusqlite::types::ValueRef::Text(b)) => String::from_utf8_lossy(b),
-            _ => std::borrow::Cow::Owned(value::text_or_empty(row, 0)),
-        };
-        f(YardVehicle {
-            vin,
-            powertrain: str_ref(row, 1).and_then(Powertrain::parse),
-            status,
-            hold_reason: str_ref(row, 3).and_then(HoldReason::parse),
-            soc_pct: value::real(row, 4),
-            soc_checked_ms: ms(row, 5),
-            block: str_ref(row, 6),
-            gate_in_ms: ms(row, 7),
-            bad_utf8: [0, 1, 2, 3, 6].iter().any(|&i| value::invalid_utf8(row, i)),
-            rowid: row.get::<_, i64>(8).unwrap_or(0),
-        });
+        if let Some(v) = YardVehicle::of(values, row.get::<_, i64>(8).unwrap_or(0)) {
+            f(v);
+        }
     }
     Ok(())
 }

@@ -24,16 +24,21 @@ pub struct Text {
 
 /// Reads a column as text, never failing: invalid UTF-8 becomes U+FFFD.
 pub fn text(row: &Row<'_>, idx: usize) -> Text {
-    match row.get_ref(idx) {
-        Ok(ValueRef::Null) | Err(_) => Text {
+    text_of(raw(row, idx))
+}
+
+/// `text` of a value.
+pub fn text_of(v: ValueRef<'_>) -> Text {
+    match v {
+        ValueRef::Null => Text {
             value: None,
             bad: false,
         },
-        Ok(ValueRef::Text(b"")) => Text {
+        ValueRef::Text(b"") => Text {
             value: None,
             bad: false,
         },
-        Ok(ValueRef::Text(b)) => match std::str::from_utf8(b) {
+        ValueRef::Text(b) => match std::str::from_utf8(b) {
             Ok(s) => Text {
                 value: Some(s.to_string()),
                 bad: false,
@@ -43,15 +48,15 @@ pub fn text(row: &Row<'_>, idx: usize) -> Text {
                 bad: true,
             },
         },
-        Ok(ValueRef::Integer(i)) => Text {
+        ValueRef::Integer(i) => Text {
             value: Some(i.to_string()),
             bad: true,
         },
-        Ok(ValueRef::Real(f)) => Text {
+        ValueRef::Real(f) => Text {
             value: Some(f.to_string()),
             bad: true,
         },
-        Ok(ValueRef::Blob(b)) => Text {
+        ValueRef::Blob(b) => Text {
             value: Some(String::from_utf8_lossy(b).into_owned()),
             bad: true,
         },
@@ -61,7 +66,12 @@ pub fn text(row: &Row<'_>, idx: usize) -> Text {
 /// Is the column TEXT that is not valid UTF-8? (A BLOB in a text column is found by
 /// the SQL checks; this is what SQL cannot see.)
 pub fn invalid_utf8(row: &Row<'_>, idx: usize) -> bool {
-    matches!(row.get_ref(idx), Ok(ValueRef::Text(b)) if std::str::from_utf8(b).is_err())
+    invalid_utf8_of(raw(row, idx))
+}
+
+/// `invalid_utf8` of a value.
+pub fn invalid_utf8_of(v: ValueRef<'_>) -> bool {
+    matches!(v, ValueRef::Text(b) if std::str::from_utf8(b).is_err())
 }
 
 /// The column's value as stored (NULL when the column cannot be read): the
@@ -117,12 +127,21 @@ pub fn text_or_empty(row: &Row<'_>, idx: usize) -> String {
     reason = "Err carries nothing: the value is unreadable, that is all"
 )]
 pub fn real(row: &Row<'_>, idx: usize) -> Result<Option<f64>, ()> {
-    match row.get_ref(idx) {
-        Ok(ValueRef::Null) => Ok(None),
-        Ok(ValueRef::Text(b"")) => Ok(None),
-        Ok(ValueRef::Integer(i)) => Ok(Some(i as f64)),
-        Ok(ValueRef::Real(f)) if f.is_finite() => Ok(Some(f)),
-        Ok(ValueRef::Text(b)) => std::str::from_utf8(b)
+    real_of(raw(row, idx))
+}
+
+/// `real` of a value.
+#[expect(
+    clippy::result_unit_err,
+    reason = "Err carries nothing: the value is unreadable, that is all"
+)]
+pub fn real_of(v: ValueRef<'_>) -> Result<Option<f64>, ()> {
+    match v {
+        ValueRef::Null => Ok(None),
+        ValueRef::Text(b"") => Ok(None),
+        ValueRef::Integer(i) => Ok(Some(i as f64)),
+        ValueRef::Real(f) if f.is_finite() => Ok(Some(f)),
+        ValueRef::Text(b) => std::str::from_utf8(b)
             .ok()
             .and_then(|s| s.trim().parse::<f64>().ok())
             .filter(|f| f.is_finite())

@@ -11,18 +11,35 @@ use crate::figures::model::PendingConsignment;
 use crate::model::VehicleStatus;
 use crate::time::fmt_utc;
 
+/// How many of each consignment's vehicles are in each status, for the ids asked.
+pub type StatusCounts = HashMap<i64, Vec<(VehicleStatus, u64)>>;
+
+/// The pending consignments, their vehicles counted by `queries::consignment_status_counts`.
 pub fn pending(
     conn: &Connection,
     rules: &Settings,
     now_ms: i64,
     last_hour: &HashMap<i64, u64>,
 ) -> rusqlite::Result<(Vec<PendingConsignment>, u64)> {
+    pending_with(conn, rules, now_ms, last_hour, |ids| {
+        queries::consignment_status_counts(conn, ids)
+    })
+}
+
+/// The pending consignments, their vehicles counted by `counts`.
+pub fn pending_with(
+    conn: &Connection,
+    rules: &Settings,
+    now_ms: i64,
+    last_hour: &HashMap<i64, u64>,
+    counts: impl FnOnce(&[i64]) -> rusqlite::Result<StatusCounts>,
+) -> rusqlite::Result<(Vec<PendingConsignment>, u64)> {
     let window_ms = (rules.at_risk_hours * 3_600_000.0) as i64;
     let mut out = Vec::new();
     let rows = queries::pending_consignments(conn)?;
     let bad_utf8 = rows.iter().filter(|r| r.bad_utf8).count() as u64;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let counts = queries::consignment_status_counts(conn, &ids)?;
+    let counts = counts(&ids)?;
     for row in rows {
         let mut c = PendingConsignment {
             id: row.id,

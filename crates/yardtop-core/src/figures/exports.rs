@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rusqlite::Connection;
 
@@ -90,11 +90,31 @@ fn add_daily(p: &mut ExportPass, starts: &[i64], t: i64, nev: bool) {
     }
 }
 
-#[derive(Default, Clone, Copy)]
-struct PerConsignment {
-    units: u64,
-    nev: u64,
-    last_ms: i64,
+/// A consignment's exports: how many, how many NEVs, the last load (Unix ms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PerConsignment {
+    pub units: u64,
+    pub nev: u64,
+    pub last_ms: i64,
+}
+
+impl Default for PerConsignment {
+    /// No load yet: any load, even one before 1970, is later.
+    fn default() -> PerConsignment {
+        PerConsignment {
+            units: 0,
+            nev: 0,
+            last_ms: i64::MIN,
+        }
+    }
+}
+
+impl PerConsignment {
+    pub fn add(&mut self, other: PerConsignment) {
+        self.units += other.units;
+        self.nev += other.nev;
+        self.last_ms = self.last_ms.max(other.last_ms);
+    }
 }
 
 /// Reads every exported row once (through `queries::EXPORTS_ALL`). The dashboard's
@@ -105,7 +125,14 @@ pub fn pass(conn: &Connection, tz: &Tz, periods: &Periods) -> rusqlite::Result<E
     counter.finish(conn)
 }
 
-/// The export figures, built one exported row at a time.
+struct FirstDates {
+    month: NaiveDate,
+    year: NaiveDate,
+    prior: NaiveDate,
+    daily: NaiveDate,
+}
+
+/// The export figures, built one exported row (or one past day) at a time.
 pub struct Counter {
     tz: Tz,
     now: i64,
@@ -117,6 +144,9 @@ pub struct Counter {
     hour_ago: i64,
     /// The 30 port days' first milliseconds, oldest first.
     starts: Vec<i64>,
+    /// The port dates the periods start on: month, year, last year, and the
+    /// oldest of the 30 days.
+    first_dates: FirstDates,
     p: ExportPass,
     per_consignment: HashMap<i64, PerConsignment>,
 }
@@ -138,18 +168,70 @@ impl Counter {
                 .iter()
                 .map(|d| ms(crate::time::day_start(tz, *d)))
                 .collect(),
+            first_dates: FirstDates {
+                month: local_date(tz, periods.month_start),
+                year: local_date(tz, periods.year_start),
+                prior: local_date(tz, periods.prior_year_start),
+                daily: local_date(tz, periods.daily_start),
+            },
             p: empty_pass(tz, periods),
             per_consignment: HashMap::new(),
         }
     }
 
+    /// Counts the exports of one whole port day before yesterday (a day that is
+    /// over whatever `now` is today): `units` of which `nev` NEVs. The prior
+    /// year's period ends on a day `before` which a day counts whole, and from
+    /// which the caller counts each load with `add_prior_only`.
+    pub fn add_past_day(&mut self, date: NaiveDate, units: u64, nev: u64, before: NaiveDate) {
+        let (d, e) = (&self.first_dates, &mut self.p.exports);
+        let add = |c: &mut Count| {
+            c.units += units;
+            c.nev += nev;
+        };
+        if date >= d.month {
+            add(&mut e.month);
+        }
+        if date >= d.year {
+            add(&mut e.year);
+        }
+        if date >= d.prior && date < before {
+            add(&mut e.year_prior_same_period);
+        }
+        if date >= d.daily {
+            let idx = (date - d.daily).num_days();
+            if let Some(day) = usize::try_from(idx).ok().and_then(|i| e.daily.get_mut(i)) {
+                day.units += units;
+                day.nev += nev;
+            }
+        }
+    }
+
+    /// Counts one load for the same period last year only (its day is counted
+    /// whole by no one).
+    pub fn add_prior_only(&mut self, t: i64, nev: bool) {
+        if t >= self.prior.0 && t <= self.prior.1 && t <= self.now {
+            self.p.exports.year_prior_same_period.add(nev);
+        }
+    }
+
+    /// Counts a consignment's loads from before yesterday (all before `now`).
+    pub fn add_past_consignment(&mut self, id: i64, c: PerConsignment) {
+        self.per_consignment.entry(id).or_default().add(c);
+    }
+
     /// Counts one loaded or departed vehicle, if its load has happened by `now`.
     pub fn add(&mut self, row: &ExportRow) {
         let Some(t) = row.loaded_ms else { return };
+        let nev = row.powertrain.is_some_and(|p| p.is_nev());
+        self.add_load(t, nev, row.consignment_id.ok().flatten());
+    }
+
+    /// Counts one load at `t` (Unix ms), if it has happened by `now`.
+    pub fn add_load(&mut self, t: i64, nev: bool, consignment_id: Option<i64>) {
         if t > self.now {
             return;
         }
-        let nev = row.powertrain.is_some_and(|p| p.is_nev());
         let e = &mut self.p.exports;
         if t >= self.today {
             e.today.add(nev);
@@ -166,11 +248,12 @@ impl Counter {
         if t >= self.daily_start {
             add_daily(&mut self.p, &self.starts, t, nev);
         }
-        if let Ok(Some(id)) = row.consignment_id {
-            let c = self.per_consignment.entry(id).or_default();
-            c.units += 1;
-            c.nev += nev as u64;
-            c.last_ms = c.last_ms.max(t);
+        if let Some(id) = consignment_id {
+            self.per_consignment.entry(id).or_default().add(PerConsignment {
+                units: 1,
+                nev: nev as u64,
+                last_ms: t,
+            });
             if t >= self.hour_ago {
                 *self.p.last_hour.entry(id).or_default() += 1;
             }

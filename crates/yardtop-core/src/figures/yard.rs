@@ -29,7 +29,19 @@ pub struct YardPass {
     pub bad_utf8_rows: u64,
 }
 
+/// The yard's figures from the vehicles `YARD_VEHICLES` reads.
 pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Result<YardPass> {
+    pass_over(conn, rules, now_ms, |each| queries::yard_vehicles(conn, each))
+}
+
+/// The yard's figures from the vehicles `vehicles` hands to its argument, one by
+/// one (in any order: every figure and subject list is independent of it).
+pub fn pass_over(
+    conn: &Connection,
+    rules: &Settings,
+    now_ms: i64,
+    vehicles: impl FnOnce(&mut dyn FnMut(YardVehicle<'_>)) -> rusqlite::Result<()>,
+) -> rusqlite::Result<YardPass> {
     let block_rows = queries::blocks(conn)?;
     let mut blocks: Vec<BlockFigures> = block_rows
         .iter()
@@ -77,7 +89,7 @@ pub fn pass(conn: &Connection, rules: &Settings, now_ms: i64) -> rusqlite::Resul
         bad_utf8_rows: block_rows.iter().filter(|b| b.bad_utf8).count() as u64,
     };
 
-    queries::yard_vehicles(conn, |v: YardVehicle<'_>| {
+    vehicles(&mut |v: YardVehicle<'_>| {
         p.bad_utf8_rows += v.bad_utf8 as u64;
         // A vehicle without a VIN is still in the yard; alerts name it so.
         let mut v = v;

@@ -1,0 +1,379 @@
+//! What the reader keeps of `vehicles` between refreshes, and how it knows, before
+//! it shows a figure, that what it keeps still matches the rows
+//! (docs/architecture.md, "What the reader keeps").
+//!
+//! yardtop keeps nothing in the yard database (no trigger, no table): a writer it
+//! does not know can neither be slowed down nor broken by it, and no write can put
+//! a counter out of step. Instead every refresh first asks the database files what
+//! changed since the last one:
+//! - the same file (device and inode), the same schema (`schema_version`), the
+//!   same port day and zone (`facts::Epoch`): else everything is read again;
+//! - in WAL mode, the log's generation and the frames after the last one seen
+//!   (`db::wal`): the rows of every table leaf page written, widened to the rows
+//!   next to them, are read again chunk by chunk; a page that cannot be accounted
+//!   for, or a new generation of the log, means everything is read again;
+//! - without a log (a rollback journal, or a log checkpointed away), the file's
+//!   change counter, size and modification time: any difference, everything.
+//!
+//! What is read again is read in the refresh's own read transaction, so every figure
+//! describes one moment. A chunk read after a frame it does not include is simply
+//! read again at the next refresh: the log is followed from a frame the snapshot
+//! surely holds (the WAL-index's committed end read before the snapshot began).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+use crate::db::quality_vehicles::{for_each_row, Rows};
+use crate::db::wal::{self, Changes, Salt, MAX_FOLLOWED_PAGES};
+use crate::figures::facts::{chunk_of, rowids_of, Chunk, DayFinder, Epoch};
+use crate::time::Periods;
+
+/// What a refresh did, for the benchmarks and the tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Refreshes that read every vehicle.
+    pub full_reads: u64,
+    /// Refreshes that read only what changed (possibly nothing).
+    pub partial_reads: u64,
+    /// Vehicle rows read by those.
+    pub rows_read: u64,
+    /// Why the last full read happened.
+    pub last_full_reason: &'static str,
+}
+
+/// The vehicles' facts, kept between refreshes of one database.
+#[derive(Debug, Default)]
+pub struct VehicleCache {
+    kept: Option<Kept>,
+    stats: CacheStats,
+}
+
+#[derive(Debug)]
+struct Kept {
+    shape: Shape,
+    epoch: Epoch,
+    watch: Watch,
+    chunks: BTreeMap<i64, Chunk>,
+}
+
+/// What must not change for the kept chunks to stay valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shape {
+    path: PathBuf,
+    file: Option<(u64, u64)>,
+    schema_version: i64,
+    /// `vehicles` has a rowid the reader can name and the log can be followed.
+    chunked: bool,
+}
+
+/// How the next refresh learns what changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Watch {
+    /// Frames of the log of generation `salt` from `next_frame` on are not yet read.
+    Log {
+        salt: Salt,
+        next_frame: u32,
+        page_size: u32,
+    },
+    /// No log: the database file as it was.
+    File(FileMark),
+    /// Nothing to watch with (an in-memory database): read everything each time.
+    Blind,
+}
+
+/// The database file's change counter (bytes 24..28 of its header, which every
+/// commit in rollback-journal mode increments), size and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileMark {
+    counter: [u8; 4],
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+fn file_mark(path: &Path) -> Option<FileMark> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).ok()?;
+    let mut head = [0u8; 28];
+    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+    Some(FileMark {
+        counter: [head[24], head[25], head[26], head[27]],
+        len: meta.len(),
+        modified: meta.modified().ok(),
+    })
+}
+
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_path: &Path) -> Option<(u64, u64)> {
+    None
+}
+
+/// What the files say before the snapshot begins (`VehicleCache::look`).
+pub struct Before {
+    path: Option<PathBuf>,
+    committed: Option<wal::CommittedEnd>,
+    file: Option<FileMark>,
+}
+
+impl VehicleCache {
+    pub fn new() -> VehicleCache {
+        VehicleCache::default()
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        self.stats
+    }
+
+    /// Looks at the database's files. Must come before the first read of the
+    /// read transaction that `refresh` then reads in: what it sees is what the
+    /// snapshot is sure to include.
+    pub fn look(conn: &Connection) -> Before {
+        let path = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from);
+        Before {
+            committed: path.as_deref().and_then(wal::committed_end),
+            file: path.as_deref().and_then(file_mark),
+            path,
+        }
+    }
+
+    /// Brings the kept chunks up to the rows of `conn`'s read transaction, which
+    /// began after `before` was looked at.
+    pub fn refresh(
+        &mut self,
+        conn: &Connection,
+        before: &Before,
+        periods: &Periods,
+        tz: &chrono_tz::Tz,
+    ) -> rusqlite::Result<Facts<'_>> {
+        let path = before.path.clone();
+        let schema_version: i64 = conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+        let shape = Shape {
+            file: path.as_deref().and_then(file_id),
+            path: path.clone().unwrap_or_default(),
+            schema_version,
+            chunked: path.is_some() && followable(conn)?,
+        };
+        let epoch_ok = |k: &Kept| k.epoch.serves(tz, periods);
+        let reason = match &self.kept {
+            None => "first read",
+            Some(k) if k.shape != shape => "another file or schema",
+            Some(k) if !epoch_ok(k) => "a new port day or zone",
+            Some(_) => "",
+        };
+        if !reason.is_empty() {
+            return self.read_all(conn, shape, Epoch::new(tz, periods), before, reason);
+        }
+        let followed = match self.kept.as_mut() {
+            Some(kept) => follow(conn, kept, before)?,
+            None => Followed::Lost("first read"),
+        };
+        let lost = match followed {
+            Followed::Rows(n) => {
+                self.stats.partial_reads += 1;
+                self.stats.rows_read += n;
+                None
+            }
+            Followed::Lost(reason) => Some(reason),
+        };
+        match lost {
+            None if self.kept.is_some() => self.facts(),
+            _ => {
+                let reason = lost.unwrap_or("first read");
+                self.read_all(conn, shape, Epoch::new(tz, periods), before, reason)
+            }
+        }
+    }
+
+    fn facts(&self) -> rusqlite::Result<Facts<'_>> {
+        match &self.kept {
+            Some(kept) => Ok(Facts {
+                chunks: &kept.chunks,
+                epoch: &kept.epoch,
+            }),
+            None => Err(rusqlite::Error::InvalidQuery),
+        }
+    }
+
+    fn read_all(
+        &mut self,
+        conn: &Connection,
+        shape: Shape,
+        epoch: Epoch,
+        before: &Before,
+        reason: &'static str,
+    ) -> rusqlite::Result<Facts<'_>> {
+        let mut chunks: BTreeMap<i64, Chunk> = BTreeMap::new();
+        let mut days = DayFinder::new(&epoch.tz);
+        let rows = if shape.chunked {
+            Rows::AllWithRowid
+        } else {
+            Rows::All
+        };
+        for_each_row(conn, rows, |values, rowid| {
+            let key = if shape.chunked { chunk_of(rowid) } else { 0 };
+            chunks
+                .entry(key)
+                .or_default()
+                .add_row(values, rowid, &epoch, &mut days);
+        })?;
+        let watch = watch_after(&shape, before);
+        self.stats.full_reads += 1;
+        self.stats.last_full_reason = reason;
+        let kept = self.kept.insert(Kept {
+            shape,
+            epoch,
+            watch,
+            chunks,
+        });
+        Ok(Facts {
+            chunks: &kept.chunks,
+            epoch: &kept.epoch,
+        })
+    }
+}
+
+/// The kept facts of every chunk, as of the refresh's snapshot.
+pub struct Facts<'a> {
+    pub chunks: &'a BTreeMap<i64, Chunk>,
+    pub epoch: &'a Epoch,
+}
+
+/// Whether the log can tell which rows of `vehicles` changed: a rowid table whose
+/// rowid no column hides, in a database that neither moves pages by itself
+/// (auto-vacuum) nor is so large that page numbers could pass for page types.
+fn followable(conn: &Connection) -> rusqlite::Result<bool> {
+    let rowid_table: bool = conn.query_row(
+        "SELECT count(*) = 1 FROM pragma_table_list WHERE schema = 'main' AND name = 'vehicles' AND type = 'table' AND wr = 0",
+        [],
+        |r| r.get(0),
+    )?;
+    let hidden: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM pragma_table_info('vehicles') WHERE lower(name) IN ('rowid', '_rowid_', 'oid')",
+        [],
+        |r| r.get(0),
+    )?;
+    let auto_vacuum: i64 = conn.query_row("PRAGMA auto_vacuum", [], |r| r.get(0))?;
+    let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+    Ok(rowid_table && !hidden && auto_vacuum == 0 && (pages as u64) < MAX_FOLLOWED_PAGES)
+}
+
+/// Where the next refresh starts looking, after a read at a snapshot that began
+/// after `before`.
+fn watch_after(shape: &Shape, before: &Before) -> Watch {
+    if shape.path.as_os_str().is_empty() {
+        return Watch::Blind;
+    }
+    match wal::header(&shape.path) {
+        Some(h) => {
+            // Frames up to the committed end read before the snapshot are in it;
+            // later ones may not be, so they are read again next time.
+            let next_frame = match before.committed {
+                Some(c) if c.salt == h.salt => c.last_frame.saturating_add(1),
+                _ => 1,
+            };
+            Watch::Log {
+                salt: h.salt,
+                next_frame,
+                page_size: h.page_size,
+            }
+        }
+        None => before.file.map(Watch::File).unwrap_or(Watch::Blind),
+    }
+}
+
+enum Followed {
+    /// Up to date after reading this many rows again.
+    Rows(u64),
+    /// What changed cannot be told: read everything.
+    Lost(&'static str),
+}
+
+fn follow(conn: &Connection, kept: &mut Kept, before: &Before) -> rusqlite::Result<Followed> {
+    let path = kept.shape.path.clone();
+    let header = wal::header(&path);
+    let changes = match (kept.watch.clone(), header) {
+        (Watch::Blind, _) => return Ok(Followed::Lost("nothing to watch the file with")),
+        (
+            Watch::Log {
+                salt,
+                next_frame,
+                page_size,
+            },
+            Some(h),
+        ) if salt == h.salt && page_size == h.page_size => wal::changes_since(&path, &h, next_frame),
+        (Watch::Log { .. }, _) => return Ok(Followed::Lost("a new generation of the log")),
+        (Watch::File(mark), h) => {
+            if before.file != Some(mark) {
+                return Ok(Followed::Lost("the database file changed"));
+            }
+            match h {
+                // The file is as it was: every change since is in this log, which
+                // began after the last read.
+                Some(h) => wal::changes_since(&path, &h, 1),
+                None => Changes::Frames {
+                    leaves: Vec::new(),
+                    frames: 0,
+                },
+            }
+        }
+    };
+    let leaves = match changes {
+        Changes::Frames { frames, .. } if frames > 0 && !kept.shape.chunked => {
+            return Ok(Followed::Lost(
+                "a change where rows cannot be told apart by rowid",
+            ))
+        }
+        Changes::Frames { leaves, .. } => leaves,
+        Changes::Unaccountable(why) => return Ok(Followed::Lost(why)),
+    };
+    let spans = spans_of(conn, &leaves)?;
+    let mut read = 0;
+    let mut days = DayFinder::new(&kept.epoch.tz);
+    for (first, last) in spans {
+        let stale: Vec<i64> = kept.chunks.range(first..=last).map(|(k, _)| *k).collect();
+        for k in stale {
+            kept.chunks.remove(&k);
+        }
+        let (lo, hi) = rowids_of(first, last);
+        let epoch = &kept.epoch;
+        let chunks = &mut kept.chunks;
+        for_each_row(conn, Rows::Rowids(lo, hi), |values, rowid| {
+            read += 1;
+            chunks
+                .entry(chunk_of(rowid))
+                .or_default()
+                .add_row(values, rowid, epoch, &mut days);
+        })?;
+    }
+    kept.watch = watch_after(&kept.shape, before);
+    Ok(Followed::Rows(read))
+}
+
+/// The chunks to read again for the leaf pages written: each page's rows, widened
+/// to the rows next to them in `vehicles` (a row deleted from the edge of a page
+/// lies between the page's first row and the one before it), merged.
+fn spans_of(conn: &Connection, leaves: &[(i64, i64)]) -> rusqlite::Result<Vec<(i64, i64)>> {
+    let mut spans: Vec<(i64, i64)> = Vec::new();
+    let mut before = conn.prepare_cached("SELECT max(_rowid_) FROM vehicles WHERE _rowid_ < ?1")?;
+    let mut after = conn.prepare_cached("SELECT min(_rowid_) FROM vehicles WHERE _rowid_ > ?1")?;
+    let mut sorted = leaves.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    for (a, b) in sorted {
+        let lo: Option<i64> = before.query_row([a], |r| r.get(0))?;
+        let hi: Option<i64> = after.query_row([b], |r| r.get(0))?;
+        let span = (chunk_of(lo.unwrap_or(i64::MIN)), chunk_of(hi.unwrap_or(i64::MAX)));
+        match spans.last_mut() {
+            Some(last) if span.0 <= last.1.saturating_add(1) => last.1 = last.1.max(span.1),
+            _ => spans.push(span),
+        }
+    }
+    Ok(spans)
+}

@@ -59,6 +59,8 @@ pub fn load_dash_data_with<T>(
     extra: impl FnOnce(&Connection) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<(DashData, T)> {
     let started = std::time::Instant::now();
+    // Without a log, a long first read is read in short transactions first.
+    cache.prepare(conn, now)?;
     // One read transaction: the figures, the feed and the drill-down describe the
     // same moment, and it ends before the screen is drawn.
     let tx = conn.unchecked_transaction()?;

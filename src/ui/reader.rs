@@ -45,8 +45,12 @@ pub const RECOMPUTE: Duration = Duration::from_secs(30);
 /// twenty of them idle at a fraction of what twenty open dashboards would cost.
 pub const GROUP_POLL: Duration = Duration::from_millis(500);
 pub const GROUP_RECOMPUTE: Duration = Duration::from_secs(120);
-/// How long one query waits on a lock before the reader reports "busy".
-const BUSY_TIMEOUT: Duration = Duration::from_millis(150);
+/// How long one query waits on a lock before the reader reports "busy". A writer
+/// with a rollback journal keeps new readers out while it commits, an ordinary
+/// commit for a fraction of a second (docs/benchmarks.md, "Locks"): waiting longer
+/// than that keeps such commits off the screen. The wait is on the reader's
+/// thread; the screen stays live meanwhile.
+const BUSY_TIMEOUT: Duration = Duration::from_millis(1500);
 
 /// What the reader tells the loop.
 #[derive(Debug)]

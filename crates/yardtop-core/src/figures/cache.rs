@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+use crate::db::pages::{self, Leaves};
 use crate::db::quality_vehicles::{for_each_row, Rows};
 use crate::db::wal::{self, Changes, Salt, MAX_FOLLOWED_PAGES};
 use crate::figures::facts::{chunk_of, rowids_of, Chunk, DayFinder, Epoch};
@@ -69,7 +70,7 @@ struct Shape {
 }
 
 /// How the next refresh learns what changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Watch {
     /// Frames of the log of generation `salt` from `next_frame` on are not yet read.
     Log {
@@ -77,8 +78,9 @@ enum Watch {
         next_frame: u32,
         page_size: u32,
     },
-    /// No log: the database file as it was.
-    File(FileMark),
+    /// No log: the database file as it was, and the leaves of `vehicles` in it
+    /// (None when they could not be read or the rows have no rowid).
+    File(FileMark, Option<Leaves>),
     /// Nothing to watch with (an in-memory database): read everything each time.
     Blind,
 }
@@ -201,6 +203,99 @@ impl VehicleCache {
         }
     }
 
+    /// Before the caller's read transaction, on a database without a log: there a
+    /// writer's commit waits for every reader's transaction to end, so what would
+    /// be one long read of every vehicle is read in short transactions of
+    /// `SLICE_CHUNKS` chunks instead, each noting the leaves it read the rows of.
+    /// The caller's own transaction then reads again only the rows of the leaves
+    /// that changed meanwhile. Does nothing when there is a log, or when what is
+    /// kept can be brought up to date by reading what changed.
+    pub fn prepare(&mut self, conn: &Connection, now: chrono::DateTime<chrono::Utc>) -> rusqlite::Result<()> {
+        let Some(path) = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from) else {
+            return Ok(());
+        };
+        if !conn.is_autocommit() || wal::header(&path).is_some() {
+            return Ok(());
+        }
+        let before = VehicleCache::look(conn);
+        conn.execute_batch("BEGIN")?;
+        let head = self.slice_plan(conn, &path, now);
+        conn.execute_batch("COMMIT")?;
+        let Some((shape, epoch, root)) = head? else {
+            return Ok(());
+        };
+        if let Some(k) = &self.kept {
+            let follows = matches!(k.watch, Watch::File(_, Some(_)));
+            if k.shape == shape && k.epoch == epoch && follows {
+                return Ok(());
+            }
+        }
+        let mut chunks: BTreeMap<i64, Chunk> = BTreeMap::new();
+        let mut noted = Leaves::new();
+        let mut days = DayFinder::new(&epoch.tz);
+        let mut from = i64::MIN;
+        loop {
+            conn.execute_batch("BEGIN")?;
+            let slice = read_slice(
+                conn,
+                &path,
+                root,
+                from,
+                &epoch,
+                &mut chunks,
+                &mut noted,
+                &mut days,
+            );
+            conn.execute_batch("COMMIT")?;
+            match slice? {
+                Some(next) => from = next,
+                None => break,
+            }
+        }
+        let Some(mark) = before.file else {
+            return Ok(());
+        };
+        self.stats.full_reads += 1;
+        self.stats.last_full_reason = "first read, in short transactions";
+        self.kept = Some(Kept {
+            shape,
+            epoch,
+            watch: Watch::File(mark, Some(noted)),
+            chunks,
+        });
+        Ok(())
+    }
+
+    /// What a sliced read needs: None when the rows cannot be sliced by rowid.
+    fn slice_plan(
+        &self,
+        conn: &Connection,
+        path: &Path,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> rusqlite::Result<Option<(Shape, Epoch, u32)>> {
+        let settings = crate::db::settings::Settings::read(conn)?;
+        let tz = settings.timezone;
+        let periods = Periods::new(&tz, now);
+        let schema_version: i64 = conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+        let shape = Shape {
+            file: file_id(path),
+            path: path.to_path_buf(),
+            schema_version,
+            chunked: followable(conn)?,
+        };
+        let root: Option<u32> = conn
+            .query_row(
+                "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'vehicles'",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        Ok(match root {
+            Some(root) if shape.chunked => Some((shape, Epoch::new(&tz, &periods), root)),
+            _ => None,
+        })
+    }
+
     fn read_all(
         &mut self,
         conn: &Connection,
@@ -223,7 +318,7 @@ impl VehicleCache {
                 .or_default()
                 .add_row(values, rowid, &epoch, &mut days);
         })?;
-        let watch = watch_after(&shape, before);
+        let watch = watch_after(conn, &shape, before, None)?;
         self.stats.full_reads += 1;
         self.stats.last_full_reason = reason;
         let kept = self.kept.insert(Kept {
@@ -264,13 +359,34 @@ fn followable(conn: &Connection) -> rusqlite::Result<bool> {
     Ok(rowid_table && !hidden && auto_vacuum == 0 && (pages as u64) < MAX_FOLLOWED_PAGES)
 }
 
-/// Where the next refresh starts looking, after a read at a snapshot that began
-/// after `before`.
-fn watch_after(shape: &Shape, before: &Before) -> Watch {
-    if shape.path.as_os_str().is_empty() {
-        return Watch::Blind;
+/// The leaves of `vehicles` in the database file, read in the caller's snapshot of
+/// a database without a log (where the file is the snapshot).
+fn file_leaves(conn: &Connection, shape: &Shape) -> rusqlite::Result<Option<Leaves>> {
+    if !shape.chunked {
+        return Ok(None);
     }
-    match wal::header(&shape.path) {
+    let root: Option<u32> = conn
+        .query_row(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'vehicles'",
+            [],
+            |r| r.get(0),
+        )
+        .ok();
+    Ok(root.and_then(|root| pages::leaves(&shape.path, root, (i64::MIN, i64::MAX))))
+}
+
+/// Where the next refresh starts looking, after a read at a snapshot that began
+/// after `before`. `leaves`: the file's leaves, when already read in this snapshot.
+fn watch_after(
+    conn: &Connection,
+    shape: &Shape,
+    before: &Before,
+    leaves: Option<Leaves>,
+) -> rusqlite::Result<Watch> {
+    if shape.path.as_os_str().is_empty() {
+        return Ok(Watch::Blind);
+    }
+    Ok(match wal::header(&shape.path) {
         Some(h) => {
             // Frames up to the committed end read before the snapshot are in it;
             // later ones may not be, so they are read again next time.
@@ -284,8 +400,17 @@ fn watch_after(shape: &Shape, before: &Before) -> Watch {
                 page_size: h.page_size,
             }
         }
-        None => before.file.map(Watch::File).unwrap_or(Watch::Blind),
-    }
+        None => match before.file {
+            Some(mark) => {
+                let leaves = match leaves {
+                    Some(l) => Some(l),
+                    None => file_leaves(conn, shape)?,
+                };
+                Watch::File(mark, leaves)
+            }
+            None => Watch::Blind,
+        },
+    })
 }
 
 enum Followed {
@@ -309,20 +434,30 @@ fn follow(conn: &Connection, kept: &mut Kept, before: &Before) -> rusqlite::Resu
             Some(h),
         ) if salt == h.salt && page_size == h.page_size => wal::changes_since(&path, &h, next_frame),
         (Watch::Log { .. }, _) => return Ok(Followed::Lost("a new generation of the log")),
-        (Watch::File(mark), h) => {
-            if before.file != Some(mark) {
-                return Ok(Followed::Lost("the database file changed"));
-            }
-            match h {
-                // The file is as it was: every change since is in this log, which
-                // began after the last read.
-                Some(h) => wal::changes_since(&path, &h, 1),
-                None => Changes::Frames {
-                    leaves: Vec::new(),
-                    frames: 0,
-                },
-            }
+        (Watch::File(mark, _), Some(h)) if before.file == Some(mark) => {
+            // The file is as it was: every change since is in this log, which
+            // began after the last read.
+            wal::changes_since(&path, &h, 1)
         }
+        (Watch::File(mark, _), None) if before.file == Some(mark) => Changes::Frames {
+            leaves: Vec::new(),
+            frames: 0,
+        },
+        (Watch::File(_, Some(old)), None) => {
+            // No log: the file is the snapshot; its leaves say what changed.
+            let Some(now) = file_leaves(conn, &kept.shape)? else {
+                return Ok(Followed::Lost("the database file changed"));
+            };
+            let ranges = pages::changed(&old, &now);
+            let read = reread(
+                conn,
+                kept,
+                ranges.into_iter().map(|(a, b)| (chunk_of(a), chunk_of(b))),
+            )?;
+            kept.watch = watch_after(conn, &kept.shape, before, Some(now))?;
+            return Ok(Followed::Rows(read));
+        }
+        (Watch::File(..), _) => return Ok(Followed::Lost("the database file changed")),
     };
     let leaves = match changes {
         Changes::Frames { frames, .. } if frames > 0 && !kept.shape.chunked => {
@@ -334,9 +469,30 @@ fn follow(conn: &Connection, kept: &mut Kept, before: &Before) -> rusqlite::Resu
         Changes::Unaccountable(why) => return Ok(Followed::Lost(why)),
     };
     let spans = spans_of(conn, &leaves)?;
+    let read = reread(conn, kept, spans.into_iter())?;
+    kept.watch = watch_after(conn, &kept.shape, before, None)?;
+    Ok(Followed::Rows(read))
+}
+
+/// Reads again the chunks of each span (first and last chunk, inclusive);
+/// returns the rows read.
+fn reread(
+    conn: &Connection,
+    kept: &mut Kept,
+    spans: impl Iterator<Item = (i64, i64)>,
+) -> rusqlite::Result<u64> {
+    let mut spans: Vec<(i64, i64)> = spans.collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(i64, i64)> = Vec::new();
+    for (a, b) in spans {
+        match merged.last_mut() {
+            Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
     let mut read = 0;
     let mut days = DayFinder::new(&kept.epoch.tz);
-    for (first, last) in spans {
+    for (first, last) in merged {
         let stale: Vec<i64> = kept.chunks.range(first..=last).map(|(k, _)| *k).collect();
         for k in stale {
             kept.chunks.remove(&k);
@@ -352,8 +508,7 @@ fn follow(conn: &Connection, kept: &mut Kept, before: &Before) -> rusqlite::Resu
                 .add_row(values, rowid, epoch, &mut days);
         })?;
     }
-    kept.watch = watch_after(&kept.shape, before);
-    Ok(Followed::Rows(read))
+    Ok(read)
 }
 
 /// The chunks to read again for the leaf pages written: each page's rows, widened
@@ -376,4 +531,71 @@ fn spans_of(conn: &Connection, leaves: &[(i64, i64)]) -> rusqlite::Result<Vec<(i
         }
     }
     Ok(spans)
+}
+
+/// Chunks read in one short transaction of `VehicleCache::prepare`.
+const SLICE_CHUNKS: i64 = 8;
+
+/// Reads the chunks of one slice, from the first row at or after rowid `from`, and
+/// notes the leaves holding them as they are now (a leaf noted twice with different
+/// bytes gets hash 0: it will be read again). The next slice's first rowid, or
+/// None at the end.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one slice of one read, in its caller's terms"
+)]
+fn read_slice(
+    conn: &Connection,
+    path: &Path,
+    root: u32,
+    from: i64,
+    epoch: &Epoch,
+    chunks: &mut BTreeMap<i64, Chunk>,
+    noted: &mut Leaves,
+    days: &mut DayFinder,
+) -> rusqlite::Result<Option<i64>> {
+    let first: Option<i64> = conn.query_row(
+        "SELECT min(_rowid_) FROM vehicles WHERE _rowid_ >= ?1",
+        [from],
+        |r| r.get(0),
+    )?;
+    let Some(first) = first else {
+        return Ok(None);
+    };
+    let k = chunk_of(first);
+    let last_chunk = k.saturating_add(SLICE_CHUNKS - 1).min(chunk_of(i64::MAX));
+    let (lo, hi) = rowids_of(k, last_chunk);
+    for_each_row(conn, Rows::Rowids(lo, hi), |values, rowid| {
+        chunks
+            .entry(chunk_of(rowid))
+            .or_default()
+            .add_row(values, rowid, epoch, days);
+    })?;
+    match pages::leaves(path, root, (lo, hi)) {
+        Some(now) => {
+            for (no, leaf) in now {
+                if leaf.first > hi || leaf.last < lo {
+                    continue;
+                }
+                let entry = noted.entry(no).or_insert(leaf);
+                if *entry != leaf {
+                    entry.hash = 0;
+                }
+            }
+        }
+        None => {
+            // The leaves cannot be read: nothing noted, so everything is read
+            // again by the caller's transaction.
+            noted.clear();
+            noted.insert(
+                0,
+                pages::Leaf {
+                    first: i64::MIN,
+                    last: i64::MAX,
+                    hash: 0,
+                },
+            );
+        }
+    }
+    Ok(hi.checked_add(1))
 }

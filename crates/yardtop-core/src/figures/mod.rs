@@ -40,10 +40,12 @@ pub fn compute_cached(
     now: DateTime<Utc>,
     cache: &mut VehicleCache,
 ) -> rusqlite::Result<Figures> {
-    let before = VehicleCache::look(conn);
     if !conn.is_autocommit() {
+        let before = VehicleCache::look(conn);
         return compute_in_transaction(conn, now, cache, &before);
     }
+    cache.prepare(conn, now)?;
+    let before = VehicleCache::look(conn);
     conn.execute_batch("BEGIN")?;
     let result = compute_in_transaction(conn, now, cache, &before);
     // A read transaction has nothing to commit; ending it lets checkpoints proceed.

@@ -1,0 +1,193 @@
+//! What changed in `vehicles` when there is no log to tell it (a rollback journal,
+//! or a log checkpointed and deleted by the last writer to close): the table's
+//! b-tree read from the database file itself (docs/architecture.md, "What the
+//! reader keeps"). Its interior pages give every leaf page with the rowids it may
+//! hold (the dividers bound deleted rows too); a hash of each leaf and of the
+//! overflow pages its long rows continue on says whether it changed since it was
+//! last looked at.
+//!
+//! Read only inside a read transaction of a database without a log: the reader's
+//! shared lock keeps writers out of the file meanwhile, so the bytes read are the
+//! snapshot's. The format is SQLite's documented one (sqlite.org/fileformat2.html,
+//! "B-tree Pages"). Anything unexpected gives None: read everything instead.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::hash::Hasher;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+/// A leaf page of `vehicles` as last looked at: the rowids it may hold,
+/// inclusive, and a hash of its bytes and of its rows' overflow pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Leaf {
+    pub first: i64,
+    pub last: i64,
+    pub hash: u64,
+}
+
+/// Leaves by page number.
+pub type Leaves = HashMap<u32, Leaf>;
+
+struct Db {
+    file: File,
+    page_size: usize,
+    usable: usize,
+    pages: u32,
+}
+
+impl Db {
+    fn open(path: &Path) -> Option<Db> {
+        let mut file = File::open(path).ok()?;
+        let mut head = [0u8; 100];
+        file.read_exact(&mut head).ok()?;
+        let page_size = match u16::from_be_bytes([head[16], head[17]]) {
+            1 => 65_536,
+            n => n as usize,
+        };
+        let usable = page_size.checked_sub(head[20] as usize)?;
+        let len = file.metadata().ok()?.len();
+        let pages = u32::try_from(len / page_size as u64).ok()?;
+        (page_size >= 512 && usable >= 480).then_some(Db {
+            file,
+            page_size,
+            usable,
+            pages,
+        })
+    }
+
+    fn page(&mut self, no: u32) -> Option<Vec<u8>> {
+        if no == 0 || no > self.pages {
+            return None;
+        }
+        let mut buf = vec![0u8; self.page_size];
+        self.file
+            .seek(SeekFrom::Start(u64::from(no - 1) * self.page_size as u64))
+            .ok()?;
+        self.file.read_exact(&mut buf).ok()?;
+        Some(buf)
+    }
+}
+
+fn be16(b: &[u8], at: usize) -> Option<usize> {
+    Some(u16::from_be_bytes(b.get(at..at + 2)?.try_into().ok()?) as usize)
+}
+
+fn be32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// SQLite's variable-length integer: the value and its length.
+fn varint(b: &[u8]) -> Option<(u64, usize)> {
+    let mut v: u64 = 0;
+    for i in 0..9 {
+        let byte = *b.get(i)?;
+        if i == 8 {
+            return Some(((v << 8) | u64::from(byte), 9));
+        }
+        v = (v << 7) | u64::from(byte & 0x7f);
+        if byte & 0x80 == 0 {
+            return Some((v, i + 1));
+        }
+    }
+    None
+}
+
+/// Every leaf of the table whose root page is `root`. Leaves whose rowids meet
+/// `hashed` (inclusive) are hashed; the others get hash 0.
+pub fn leaves(path: &Path, root: u32, hashed: (i64, i64)) -> Option<Leaves> {
+    let mut db = Db::open(path)?;
+    let mut out = Leaves::new();
+    // (page, first rowid it may hold, last), depth-first.
+    let mut stack = vec![(root, i64::MIN, i64::MAX)];
+    let mut visited = 0u32;
+    while let Some((no, first, last)) = stack.pop() {
+        visited += 1;
+        if visited > db.pages {
+            return None; // a cycle: not a b-tree
+        }
+        let page = db.page(no)?;
+        let h = if no == 1 { 100 } else { 0 };
+        let cells = be16(&page, h + 3)?;
+        match *page.get(h)? {
+            0x05 => {
+                let mut lower = first;
+                for i in 0..cells {
+                    let at = be16(&page, h + 12 + 2 * i)?;
+                    let child = be32(&page, at)?;
+                    let (key, _) = varint(page.get(at + 4..)?)?;
+                    let key = key as i64;
+                    stack.push((child, lower, key));
+                    lower = key.saturating_add(1);
+                }
+                stack.push((be32(&page, h + 8)?, lower, last));
+            }
+            0x0d => {
+                let hash = if first <= hashed.1 && last >= hashed.0 {
+                    leaf_hash(&mut db, &page, h, cells)?
+                } else {
+                    0
+                };
+                out.insert(no, Leaf { first, last, hash });
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// A hash of a leaf's bytes and of the overflow pages of its rows.
+fn leaf_hash(db: &mut Db, page: &[u8], h: usize, cells: usize) -> Option<u64> {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    hasher.write(page);
+    let u = db.usable;
+    let max_local = u - 35;
+    let min_local = (u - 12) * 32 / 255 - 23;
+    for i in 0..cells {
+        let at = be16(page, h + 8 + 2 * i)?;
+        let cell = page.get(at..)?;
+        let (payload, a) = varint(cell)?;
+        let (_, b) = varint(cell.get(a..)?)?;
+        let payload = usize::try_from(payload).ok()?;
+        if payload <= max_local {
+            continue;
+        }
+        let k = min_local + (payload - min_local) % (u - 4);
+        let local = if k <= max_local { k } else { min_local };
+        let mut next = be32(cell, a + b + local)?;
+        let mut hops = 0u32;
+        while next != 0 {
+            hops += 1;
+            if hops > db.pages {
+                return None;
+            }
+            let overflow = db.page(next)?;
+            hasher.write(&overflow);
+            next = be32(&overflow, 0)?;
+        }
+    }
+    Some(hasher.finish())
+}
+
+/// The rowid ranges (inclusive) whose rows may differ between two looks: every
+/// leaf that is new, gone, moved or changed, with the rowids it held and holds.
+/// Leaves not hashed in `now` (hash 0) are taken as changed.
+pub fn changed(before: &Leaves, now: &Leaves) -> Vec<(i64, i64)> {
+    let mut out = Vec::new();
+    for (no, leaf) in now {
+        match before.get(no) {
+            Some(old) if old == leaf && leaf.hash != 0 => {}
+            Some(old) => {
+                out.push((old.first, old.last));
+                out.push((leaf.first, leaf.last));
+            }
+            None => out.push((leaf.first, leaf.last)),
+        }
+    }
+    for (no, old) in before {
+        if !now.contains_key(no) {
+            out.push((old.first, old.last));
+        }
+    }
+    out
+}

@@ -27,6 +27,8 @@
 
 #[expect(dead_code, reason = "shared with the port benchmark; this one uses a part")]
 mod dbs;
+#[path = "locks/held.rs"]
+mod held;
 #[path = "locks/run.rs"]
 mod run;
 #[path = "load/screens.rs"]
@@ -374,6 +376,32 @@ fn table(rs: &[Outcome], o: &Opts) -> String {
         let d: Vec<f64> = r.snapshots.iter().map(|s| s.ms).collect();
         format!("{} / {}", num(median(&d), 0), num(util::max(&d), 0))
     });
+    for (kind, who) in [
+        (held::Kind::Dashboard, "dashboards'"),
+        (held::Kind::Snapshot, "snapshots'"),
+    ] {
+        row(
+            &format!(
+                "{who} read transactions while the writer ran (read locks in /proc/locks every {} ms): count / median / p99 / max, ms",
+                held::POLL.as_millis()
+            ),
+            &|r| {
+                let ms: Vec<f64> = r
+                    .read_locks
+                    .iter()
+                    .filter(|s| s.kind == kind)
+                    .map(|s| s.ms)
+                    .collect();
+                format!(
+                    "{} / {} / {} / {}",
+                    ms.len(),
+                    num(median(&ms), 0),
+                    num(quantile(&ms, 0.99), 0),
+                    num(util::max(&ms), 0)
+                )
+            },
+        );
+    }
     row(
         "dashboard screens showing \"locked\", \"busy\", \"unreachable\" or an error (sampled every 100 ms)",
         &|r| {

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value as Json;
 
+use crate::held::{self, Held};
 use crate::screens::Screen;
 use crate::util;
 
@@ -83,6 +84,8 @@ pub struct Outcome {
     pub writer_exit: String,
     pub writer_s: f64,
     pub snapshots: Vec<SnapRun>,
+    /// Each process's read transactions while the writer ran.
+    pub read_locks: Vec<held::Span>,
     pub dashboards_live: usize,
     pub samples: u64,
     pub bad_samples: u64,
@@ -360,6 +363,7 @@ pub fn run(p: &Plan) -> Result<Outcome, String> {
         .spawn()
         .map_err(|e| format!("cannot run {}: {e}", p.python.display()))?;
     let t0 = Instant::now();
+    let locks = Held::start(&copy, journal.eq_ignore_ascii_case("wal"));
     let limit = Duration::from_secs(p.seconds + 120);
     let status = loop {
         match writer.try_wait() {
@@ -382,6 +386,13 @@ pub fn run(p: &Plan) -> Result<Outcome, String> {
         std::thread::sleep(SAMPLE);
     };
     let writer_s = t0.elapsed().as_secs_f64();
+    let read_locks = match locks {
+        Ok(h) => h.finish(),
+        Err(e) => {
+            notes.push(e);
+            Vec::new()
+        }
+    };
     stop.store(true, Ordering::Relaxed);
     eprintln!(
         "bench[{}]: writer done; waiting for the snapshot loops' last runs",
@@ -457,6 +468,7 @@ pub fn run(p: &Plan) -> Result<Outcome, String> {
         writer_exit,
         writer_s,
         snapshots,
+        read_locks,
         dashboards_live,
         samples,
         bad_samples,

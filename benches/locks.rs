@@ -241,13 +241,13 @@ fn bench(o: &Opts) -> Result<(), String> {
         env!("CARGO_PKG_VERSION")
     );
     out += &format!(
-        "Database: a copy of `{}` ({}) per mode: {} vehicles, {} events, {} in the yard; yardtop's indexes {}.\n\n",
+        "Database: a copy of `{}` ({}) per mode: {} vehicles, {} events, {} in the yard; {}.\n\n",
         src.path.display(),
         src.origin,
         src.vehicles,
         src.events,
         src.in_yard,
-        if src.summaries { "present" } else { "absent (contract only)" }
+        indexes(&src.path, src.summaries)
     );
     let writer = outcomes.first().map(|w| &w.summary);
     out += &format!(
@@ -267,6 +267,20 @@ fn bench(o: &Opts) -> Result<(), String> {
             "- {}: {}; the writer ran {:.1} s ({})\n",
             r.mode, r.copied, r.writer_s, r.writer_exit
         );
+        if let Some(c) = r
+            .commits
+            .iter()
+            .filter(|c| c.wait_ms.is_finite())
+            .max_by(|a, b| a.wait_ms.total_cmp(&b.wait_ms))
+        {
+            let [u, i, k] = c.steps_ms.map(|x| num(Some(x).filter(|x| x.is_finite()), 1));
+            out += &format!(
+                "- {}: the longest transaction began {:.1} s into the run: update {u} ms, insert {i} ms, commit {k} ms ({})\n",
+                r.mode,
+                c.start_s,
+                c.error.as_deref().unwrap_or("ok")
+            );
+        }
         for line in errors(r) {
             out += &format!("- {}: {line}\n", r.mode);
         }
@@ -281,12 +295,38 @@ fn bench(o: &Opts) -> Result<(), String> {
             );
         }
     }
+    out += &format!(
+        "- every transaction of the writer: {}/MODE/writer.jsonl\n",
+        scratch.display()
+    );
     println!("\n{out}");
     let report = bench_dir.join("locks-report.md");
     if std::fs::write(&report, &out).is_ok() {
         eprintln!("bench: report saved to {}", report.display());
     }
     Ok(())
+}
+
+/// The database's indexes, in words: yardtop's own, the others, and whether
+/// `yardtop init --existing` would add any.
+fn indexes(db: &Path, complete: bool) -> String {
+    let count = |sql: &str| -> Option<i64> {
+        let c = yardtop::db::open_read_only(db).ok()?;
+        c.query_row(sql, [], |r| r.get(0)).ok()
+    };
+    let index = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL";
+    let own = count(&format!("{index} AND name LIKE 'yt\\_%' ESCAPE '\\'"));
+    let all = count(index);
+    format!(
+        "indexes: {} of yardtop's, {} of the database's own; {}",
+        own.map_or("?".into(), |n| n.to_string()),
+        all.zip(own).map_or("?".into(), |(a, o)| (a - o).to_string()),
+        if complete {
+            "nothing for `yardtop init --existing` to add"
+        } else {
+            "`yardtop init --existing` would add yardtop's"
+        }
+    )
 }
 
 /// The distinct writer errors and failed snapshots, with their counts.

@@ -60,8 +60,11 @@ pub struct Plan<'a> {
 
 /// One writer transaction, as writer.py wrote it.
 pub struct Commit {
+    pub start_s: f64,
     pub ok: bool,
     pub wait_ms: f64,
+    /// Each step's time (NaN for a step not reached).
+    pub steps_ms: [f64; 3],
     pub error: Option<String>,
 }
 
@@ -272,9 +275,12 @@ fn read_writer(out: &Path) -> (Vec<Commit>, Json) {
             summary = s.clone();
             continue;
         }
+        let ms = |k: &str| j[k].as_f64().unwrap_or(f64::NAN);
         commits.push(Commit {
+            start_s: ms("start_s"),
             ok: j["ok"].as_bool().unwrap_or(false),
-            wait_ms: j["wait_ms"].as_f64().unwrap_or(f64::NAN),
+            wait_ms: ms("wait_ms"),
+            steps_ms: [ms("update_ms"), ms("insert_ms"), ms("commit_ms")],
             error: j["error"].as_str().map(|e| match j["step"].as_str() {
                 Some(step) => format!("{e} (at the {step})"),
                 None => e.to_string(),

@@ -12,7 +12,7 @@ One JSON line per transaction goes to `--out` (flushed as it is written, so a ru
 cut short still leaves its figures): when it started (seconds since the first),
 ok or the exact error and the step that raised it, how long the whole transaction
 took (`wait_ms`: the update, the insert and the commit, waiting on readers'
-locks included) and the commit alone (`commit_ms`). A last line `{"summary": …}`
+locks included) and each step (`update_ms`, `insert_ms`, `commit_ms`). A last line `{"summary": …}`
 says what the writer saw. Nothing here decides what is good or bad.
 """
 
@@ -71,7 +71,7 @@ def main():
             at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
             rec = {"n": n}
             step = "update"
-            t0 = time.monotonic()
+            t0 = tc = time.monotonic()
             rec["start_s"] = t0 - start
             try:
                 conn.execute(
@@ -80,12 +80,15 @@ def main():
                     (at, at, vin),
                 )
                 step = "insert"
+                ti = time.monotonic()
+                rec["update_ms"] = (ti - t0) * 1e3
                 conn.execute(
                     "INSERT INTO events(at, vin, kind, detail) VALUES (?, ?, 'load', ?)",
                     (at, vin, "gate system (cargo bench --bench locks)"),
                 )
                 step = "commit"
                 tc = time.monotonic()
+                rec["insert_ms"] = (tc - ti) * 1e3
                 conn.commit()
                 done = time.monotonic()
                 rec.update(ok=True, wait_ms=(done - t0) * 1e3, commit_ms=(done - tc) * 1e3)
@@ -98,6 +101,8 @@ def main():
                     step=step,
                     error=f"{type(e).__name__}: {e}",
                 )
+                if step == "commit":
+                    rec["commit_ms"] = (done - tc) * 1e3
                 try:
                     conn.rollback()
                 except sqlite3.Error as e2:

@@ -422,7 +422,7 @@ fn table(rs: &[Outcome], o: &Opts) -> String {
     ] {
         row(
             &format!(
-                "{who} read transactions while the writer ran (read locks in /proc/locks every {} ms): count / median / p99 / max, ms",
+                "{who} read locks held while the writer ran (/proc/locks every {} ms; holds less than that apart count as one): count / median / p99 / max, ms",
                 held::POLL.as_millis()
             ),
             &|r| {

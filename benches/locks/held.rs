@@ -4,7 +4,9 @@
 //! database file's shared range (bytes 1073741826..=1073742335) for exactly its read
 //! transaction, and that is what a writer's commit waits for; a WAL reader holds a
 //! read lock on one of the read marks of the `-shm` file (bytes 123..=127) instead.
-//! Polled every few milliseconds, each process's unbroken holding is one span.
+//! Polled every few milliseconds, each process's unbroken holding is one span; two
+//! read transactions less than a poll apart look like one (a writer already waiting
+//! gets in between them: its commit wait, not this, is what a writer sees).
 //! Linux only; elsewhere nothing is measured and the report says so.
 
 use std::collections::HashMap;

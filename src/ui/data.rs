@@ -46,7 +46,7 @@ pub struct RefreshInfo {
 
 /// Reads the dashboard's data as of `now`. (`snapshot --format text` uses this.)
 pub fn load_dash_data(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<DashData> {
-    load_dash_data_with(conn, now, &mut VehicleCache::new(), |_| Ok(())).map(|(d, ())| d)
+    load_dash_data_with(conn, now, &mut VehicleCache::once(), |_| Ok(())).map(|(d, ())| d)
 }
 
 /// Reads the dashboard's data, and `extra` (a drill-down) with the events, reading

@@ -34,10 +34,12 @@ struct Db {
     page_size: usize,
     usable: usize,
     pages: u32,
+    /// In WAL mode, the log and where the newest image of each page is in it.
+    log: Option<(File, HashMap<u32, u64>)>,
 }
 
 impl Db {
-    fn open(path: &Path) -> Option<Db> {
+    fn open(path: &Path, log: Option<(File, HashMap<u32, u64>)>) -> Option<Db> {
         let mut file = File::open(path).ok()?;
         let mut head = [0u8; 100];
         file.read_exact(&mut head).ok()?;
@@ -47,12 +49,16 @@ impl Db {
         };
         let usable = page_size.checked_sub(head[20] as usize)?;
         let len = file.metadata().ok()?.len();
-        let pages = u32::try_from(len / page_size as u64).ok()?;
+        let mut pages = u32::try_from(len / page_size as u64).ok()?;
+        if let Some((_, map)) = &log {
+            pages = pages.max(map.keys().copied().max().unwrap_or(0));
+        }
         (page_size >= 512 && usable >= 480).then_some(Db {
             file,
             page_size,
             usable,
             pages,
+            log,
         })
     }
 
@@ -61,10 +67,12 @@ impl Db {
             return None;
         }
         let mut buf = vec![0u8; self.page_size];
-        self.file
-            .seek(SeekFrom::Start(u64::from(no - 1) * self.page_size as u64))
-            .ok()?;
-        self.file.read_exact(&mut buf).ok()?;
+        let (file, at) = match &mut self.log {
+            Some((log, map)) if map.contains_key(&no) => (log, *map.get(&no)?),
+            _ => (&mut self.file, u64::from(no - 1) * self.page_size as u64),
+        };
+        file.seek(SeekFrom::Start(at)).ok()?;
+        file.read_exact(&mut buf).ok()?;
         Some(buf)
     }
 }
@@ -93,10 +101,23 @@ fn varint(b: &[u8]) -> Option<(u64, usize)> {
     None
 }
 
-/// Every leaf of the table whose root page is `root`. Leaves whose rowids meet
-/// `hashed` (inclusive) are hashed; the others get hash 0.
-pub fn leaves(path: &Path, root: u32, hashed: (i64, i64)) -> Option<Leaves> {
-    let mut db = Db::open(path)?;
+/// The hash of a page's bytes, as `leaves` hashes a leaf without overflow pages.
+pub fn hash_page(page: &[u8]) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    hasher.write(page);
+    hasher.finish()
+}
+
+/// Every leaf of the table whose root page is `root`, each page as the log
+/// (`wal::overlay`) or else the file holds it. Leaves whose rowids meet `hashed`
+/// (inclusive) are hashed; the others get hash 0.
+pub fn leaves(
+    path: &Path,
+    root: u32,
+    hashed: (i64, i64),
+    log: Option<(File, HashMap<u32, u64>)>,
+) -> Option<Leaves> {
+    let mut db = Db::open(path, log)?;
     let mut out = Leaves::new();
     // (page, first rowid it may hold, last), depth-first.
     let mut stack = vec![(root, i64::MIN, i64::MAX)];
@@ -170,13 +191,14 @@ fn leaf_hash(db: &mut Db, page: &[u8], h: usize, cells: usize) -> Option<u64> {
 }
 
 /// The rowid ranges (inclusive) whose rows may differ between two looks: every
-/// leaf that is new, gone, moved or changed, with the rowids it held and holds.
-/// Leaves not hashed in `now` (hash 0) are taken as changed.
+/// leaf that is new, gone or changed, with the rowids it held and holds (the same
+/// bytes hold the same rows, wherever the page now sits in the tree). Leaves not
+/// hashed (hash 0) are taken as changed.
 pub fn changed(before: &Leaves, now: &Leaves) -> Vec<(i64, i64)> {
     let mut out = Vec::new();
     for (no, leaf) in now {
         match before.get(no) {
-            Some(old) if old == leaf && leaf.hash != 0 => {}
+            Some(old) if old.hash == leaf.hash && leaf.hash != 0 => {}
             Some(old) => {
                 out.push((old.first, old.last));
                 out.push((leaf.first, leaf.last));

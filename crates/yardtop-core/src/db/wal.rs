@@ -12,6 +12,7 @@
 //! recognise, a torn header, another generation of the log) is reported as such,
 //! and the reader then reads everything again: doubt costs time, never exactness.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -120,8 +121,13 @@ pub fn committed_end(db: &Path) -> Option<CommittedEnd> {
 pub enum Changes {
     /// `frames` frames were read; `leaves` are the rowid ranges (first, last) of
     /// every table leaf page among them, each as it is now. Index and interior
-    /// pages carry no row and are left out.
-    Frames { leaves: Vec<(i64, i64)>, frames: u32 },
+    /// pages carry no row and are left out. `images`: each table leaf frame as
+    /// (frame number, page number, the leaf as `pages` keeps it).
+    Frames {
+        leaves: Vec<(i64, i64)>,
+        frames: u32,
+        images: Vec<(u32, u32, crate::db::pages::Leaf)>,
+    },
     /// A page that is neither a b-tree page with rows nor one without (an overflow
     /// or freelist page, an emptied leaf), or the frames could not be read: what
     /// changed cannot be bounded.
@@ -147,6 +153,7 @@ fn read_frames(db: &Path, header: &WalHeader, from: u32) -> std::io::Result<Chan
     f.seek(SeekFrom::Start(start))?;
     let mut buf = vec![0u8; frame];
     let mut leaves = Vec::new();
+    let mut images = Vec::new();
     let mut frames = 0u32;
     loop {
         if !read_full(&mut f, &mut buf)? {
@@ -169,13 +176,46 @@ fn read_frames(db: &Path, header: &WalHeader, from: u32) -> std::io::Result<Chan
         match image.first() {
             Some(&INDEX_INTERIOR | &INDEX_LEAF | &TABLE_INTERIOR) => {}
             Some(&TABLE_LEAF) => match leaf_rowids(image) {
-                Some(range) => leaves.push(range),
+                Some(range) => {
+                    leaves.push(range);
+                    let leaf = crate::db::pages::Leaf {
+                        first: range.0,
+                        last: range.1,
+                        hash: crate::db::pages::hash_page(image),
+                    };
+                    images.push((from.max(1) + frames - 1, page_no, leaf));
+                }
                 None => return Ok(Changes::Unaccountable("an emptied or unreadable leaf page")),
             },
             _ => return Ok(Changes::Unaccountable("an overflow or freelist page")),
         }
     }
-    Ok(Changes::Frames { leaves, frames })
+    Ok(Changes::Frames {
+        leaves,
+        frames,
+        images,
+    })
+}
+
+/// Where the newest image of each page in frames 1..=`upto` of generation
+/// `header.salt` is in the log: page number → byte offset of the image. None when
+/// the log holds fewer such frames.
+pub fn overlay(db: &Path, header: &WalHeader, upto: u32) -> Option<(File, HashMap<u32, u64>)> {
+    let page = header.page_size as u64;
+    let frame = FRAME_HEADER as u64 + page;
+    let mut f = File::open(wal_path(db)).ok()?;
+    let mut map = HashMap::new();
+    let mut head = [0u8; FRAME_HEADER];
+    for i in 0..u64::from(upto) {
+        let at = WAL_HEADER as u64 + i * frame;
+        f.seek(SeekFrom::Start(at)).ok()?;
+        f.read_exact(&mut head).ok()?;
+        if head.get(8..16) != Some(&header.salt[..]) {
+            return None;
+        }
+        map.insert(be32(&head, 0)?, at + FRAME_HEADER as u64);
+    }
+    Some((f, map))
 }
 
 /// Fills `buf`; false at the end of the file (a partial frame is not a frame yet).

@@ -49,6 +49,8 @@ pub struct CacheStats {
 pub struct VehicleCache {
     kept: Option<Kept>,
     stats: CacheStats,
+    /// Read once (a snapshot): nothing is prepared for a next refresh.
+    once: bool,
 }
 
 #[derive(Debug)]
@@ -72,11 +74,13 @@ struct Shape {
 /// How the next refresh learns what changed.
 #[derive(Debug, Clone, PartialEq)]
 enum Watch {
-    /// Frames of the log of generation `salt` from `next_frame` on are not yet read.
+    /// Frames of the log of generation `salt` from `next_frame` on are not yet
+    /// read; the leaves of `vehicles` as of the frame before (None when unknown).
     Log {
         salt: Salt,
         next_frame: u32,
         page_size: u32,
+        leaves: Option<Leaves>,
     },
     /// No log: the database file as it was, and the leaves of `vehicles` in it
     /// (None when they could not be read or the rows have no rowid).
@@ -127,6 +131,15 @@ pub struct Before {
 impl VehicleCache {
     pub fn new() -> VehicleCache {
         VehicleCache::default()
+    }
+
+    /// A cache for one computation (a snapshot): it reads every vehicle and does
+    /// not look at what the next refresh would need.
+    pub fn once() -> VehicleCache {
+        VehicleCache {
+            once: true,
+            ..VehicleCache::default()
+        }
     }
 
     pub fn stats(&self) -> CacheStats {
@@ -318,7 +331,11 @@ impl VehicleCache {
                 .or_default()
                 .add_row(values, rowid, &epoch, &mut days);
         })?;
-        let watch = watch_after(conn, &shape, before, None)?;
+        let watch = if self.once {
+            Watch::Blind
+        } else {
+            watch_after(conn, &shape, before, LeavesNow::Read)?
+        };
         self.stats.full_reads += 1;
         self.stats.last_full_reason = reason;
         let kept = self.kept.insert(Kept {
@@ -359,9 +376,11 @@ fn followable(conn: &Connection) -> rusqlite::Result<bool> {
     Ok(rowid_table && !hidden && auto_vacuum == 0 && (pages as u64) < MAX_FOLLOWED_PAGES)
 }
 
-/// The leaves of `vehicles` in the database file, read in the caller's snapshot of
-/// a database without a log (where the file is the snapshot).
-fn file_leaves(conn: &Connection, shape: &Shape) -> rusqlite::Result<Option<Leaves>> {
+/// The leaves of `vehicles` as of the caller's snapshot: from the database file,
+/// and in WAL mode from the log's frames up to the committed end read before the
+/// snapshot (later frames are followed by the next refresh, from there on). None
+/// when they cannot be read so.
+fn snapshot_leaves(conn: &Connection, shape: &Shape, before: &Before) -> rusqlite::Result<Option<Leaves>> {
     if !shape.chunked {
         return Ok(None);
     }
@@ -372,42 +391,61 @@ fn file_leaves(conn: &Connection, shape: &Shape) -> rusqlite::Result<Option<Leav
             |r| r.get(0),
         )
         .ok();
-    Ok(root.and_then(|root| pages::leaves(&shape.path, root, (i64::MIN, i64::MAX))))
+    let Some(root) = root else { return Ok(None) };
+    let log = match wal::header(&shape.path) {
+        None => None,
+        Some(h) => match before.committed {
+            Some(c) if c.salt == h.salt => match wal::overlay(&shape.path, &h, c.last_frame) {
+                Some(o) => Some(o),
+                None => return Ok(None),
+            },
+            _ => return Ok(None),
+        },
+    };
+    Ok(pages::leaves(&shape.path, root, (i64::MIN, i64::MAX), log))
+}
+
+/// How the next refresh knows the leaves of `vehicles` as of this one.
+enum LeavesNow {
+    /// Read them (after reading everything).
+    Read,
+    /// These (already read, or kept up to date from the log's frames).
+    Known(Option<Leaves>),
 }
 
 /// Where the next refresh starts looking, after a read at a snapshot that began
-/// after `before`. `leaves`: the file's leaves, when already read in this snapshot.
+/// after `before`.
 fn watch_after(
     conn: &Connection,
     shape: &Shape,
     before: &Before,
-    leaves: Option<Leaves>,
+    leaves: LeavesNow,
 ) -> rusqlite::Result<Watch> {
     if shape.path.as_os_str().is_empty() {
         return Ok(Watch::Blind);
     }
+    let leaves = match leaves {
+        LeavesNow::Read => snapshot_leaves(conn, shape, before)?,
+        LeavesNow::Known(l) => l,
+    };
     Ok(match wal::header(&shape.path) {
         Some(h) => {
             // Frames up to the committed end read before the snapshot are in it;
             // later ones may not be, so they are read again next time.
-            let next_frame = match before.committed {
-                Some(c) if c.salt == h.salt => c.last_frame.saturating_add(1),
-                _ => 1,
+            let (next_frame, leaves) = match before.committed {
+                Some(c) if c.salt == h.salt => (c.last_frame.saturating_add(1), leaves),
+                // Which frames the leaves include is not known: none are kept.
+                _ => (1, None),
             };
             Watch::Log {
                 salt: h.salt,
                 next_frame,
                 page_size: h.page_size,
+                leaves,
             }
         }
         None => match before.file {
-            Some(mark) => {
-                let leaves = match leaves {
-                    Some(l) => Some(l),
-                    None => file_leaves(conn, shape)?,
-                };
-                Watch::File(mark, leaves)
-            }
+            Some(mark) => Watch::File(mark, leaves),
             None => Watch::Blind,
         },
     })
@@ -423,54 +461,94 @@ enum Followed {
 fn follow(conn: &Connection, kept: &mut Kept, before: &Before) -> rusqlite::Result<Followed> {
     let path = kept.shape.path.clone();
     let header = wal::header(&path);
-    let changes = match (kept.watch.clone(), header) {
+    let (changes, mut leaves, salt) = match (kept.watch.clone(), header) {
         (Watch::Blind, _) => return Ok(Followed::Lost("nothing to watch the file with")),
         (
             Watch::Log {
                 salt,
                 next_frame,
                 page_size,
+                leaves,
             },
             Some(h),
-        ) if salt == h.salt && page_size == h.page_size => wal::changes_since(&path, &h, next_frame),
-        (Watch::Log { .. }, _) => return Ok(Followed::Lost("a new generation of the log")),
-        (Watch::File(mark, _), Some(h)) if before.file == Some(mark) => {
+        ) if salt == h.salt && page_size == h.page_size => {
+            (wal::changes_since(&path, &h, next_frame), leaves, salt)
+        }
+        (Watch::File(mark, leaves), Some(h)) if before.file == Some(mark) => {
             // The file is as it was: every change since is in this log, which
             // began after the last read.
-            wal::changes_since(&path, &h, 1)
+            (wal::changes_since(&path, &h, 1), leaves, h.salt)
         }
-        (Watch::File(mark, _), None) if before.file == Some(mark) => Changes::Frames {
-            leaves: Vec::new(),
-            frames: 0,
-        },
-        (Watch::File(_, Some(old)), None) => {
-            // No log: the file is the snapshot; its leaves say what changed.
-            let Some(now) = file_leaves(conn, &kept.shape)? else {
-                return Ok(Followed::Lost("the database file changed"));
-            };
-            let ranges = pages::changed(&old, &now);
-            let read = reread(
-                conn,
-                kept,
-                ranges.into_iter().map(|(a, b)| (chunk_of(a), chunk_of(b))),
-            )?;
-            kept.watch = watch_after(conn, &kept.shape, before, Some(now))?;
-            return Ok(Followed::Rows(read));
+        (Watch::File(mark, leaves), None) if before.file == Some(mark) => {
+            kept.watch = Watch::File(mark, leaves);
+            return Ok(Followed::Rows(0));
         }
+        (
+            Watch::Log {
+                leaves: Some(old), ..
+            },
+            _,
+        )
+        | (Watch::File(_, Some(old)), _) => {
+            return by_leaves(conn, kept, before, &old);
+        }
+        (Watch::Log { .. }, _) => return Ok(Followed::Lost("a new generation of the log")),
         (Watch::File(..), _) => return Ok(Followed::Lost("the database file changed")),
     };
-    let leaves = match changes {
+    let (ranges, images) = match changes {
         Changes::Frames { frames, .. } if frames > 0 && !kept.shape.chunked => {
             return Ok(Followed::Lost(
                 "a change where rows cannot be told apart by rowid",
             ))
         }
-        Changes::Frames { leaves, .. } => leaves,
-        Changes::Unaccountable(why) => return Ok(Followed::Lost(why)),
+        Changes::Frames { leaves, images, .. } => (leaves, images),
+        Changes::Unaccountable(why) => {
+            return match leaves {
+                Some(old) => by_leaves(conn, kept, before, &old),
+                None => Ok(Followed::Lost(why)),
+            }
+        }
     };
-    let spans = spans_of(conn, &leaves)?;
+    // The leaves kept as of the frames the snapshot surely holds.
+    match (leaves.as_mut(), before.committed) {
+        (Some(l), Some(c)) if c.salt == salt => {
+            for (frame, page, leaf) in images {
+                if frame <= c.last_frame {
+                    l.insert(page, leaf);
+                }
+            }
+        }
+        _ => leaves = None,
+    }
+    let spans = spans_of(conn, &ranges)?;
     let read = reread(conn, kept, spans.into_iter())?;
-    kept.watch = watch_after(conn, &kept.shape, before, None)?;
+    kept.watch = watch_after(conn, &kept.shape, before, LeavesNow::Known(leaves))?;
+    Ok(Followed::Rows(read))
+}
+
+/// What changed, from the leaves of `vehicles` now against `old`, the leaves as of
+/// the last refresh: when the log cannot tell (it began anew, was checkpointed
+/// away, or holds a page it cannot account for). In WAL mode the frames after the
+/// committed end read before the snapshot are followed as well.
+fn by_leaves(
+    conn: &Connection,
+    kept: &mut Kept,
+    before: &Before,
+    old: &Leaves,
+) -> rusqlite::Result<Followed> {
+    let Some(now) = snapshot_leaves(conn, &kept.shape, before)? else {
+        return Ok(Followed::Lost("the leaves of vehicles could not be read"));
+    };
+    let mut ranges = pages::changed(old, &now);
+    if let (Some(h), Some(c)) = (wal::header(&kept.shape.path), before.committed) {
+        match wal::changes_since(&kept.shape.path, &h, c.last_frame.saturating_add(1)) {
+            Changes::Frames { leaves, .. } => ranges.extend(leaves),
+            Changes::Unaccountable(why) => return Ok(Followed::Lost(why)),
+        }
+    }
+    let spans = spans_of(conn, &ranges)?;
+    let read = reread(conn, kept, spans.into_iter())?;
+    kept.watch = watch_after(conn, &kept.shape, before, LeavesNow::Known(Some(now)))?;
     Ok(Followed::Rows(read))
 }
 
@@ -571,7 +649,7 @@ fn read_slice(
             .or_default()
             .add_row(values, rowid, epoch, days);
     })?;
-    match pages::leaves(path, root, (lo, hi)) {
+    match pages::leaves(path, root, (lo, hi), None) {
         Some(now) => {
             for (no, leaf) in now {
                 if leaf.first > hi || leaf.last < lo {

@@ -25,7 +25,7 @@ pub use cache::VehicleCache;
 /// Computes every figure as of `now`, reading every vehicle. Thresholds come from
 /// `settings`. See `compute_cached`.
 pub fn compute(conn: &Connection, now: DateTime<Utc>) -> rusqlite::Result<Figures> {
-    compute_cached(conn, now, &mut VehicleCache::new())
+    compute_cached(conn, now, &mut VehicleCache::once())
 }
 
 /// Computes every figure as of `now`, reading again only the vehicles that changed

@@ -471,3 +471,44 @@ fn a_first_read_in_short_transactions_misses_no_write_made_meanwhile() {
         "no write landed between the slices: nothing was tested"
     );
 }
+
+/// Reading SQLite's files beside it must never drop a lock of this process's own
+/// connections: closing any descriptor of a file drops every POSIX lock the process
+/// holds on it. Here this process holds a read lock on a rollback-journal database
+/// while the reader walks its leaves and looks at its files; another process's
+/// write must still wait for it.
+#[test]
+fn looking_at_the_files_keeps_this_process_s_locks() {
+    let mut y = Yard::new(31);
+    y.w.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))
+        .unwrap();
+    y.insert_vehicles(500, None);
+    let holder = Connection::open(&y.path).unwrap();
+    holder.execute_batch("BEGIN").unwrap();
+    let n: i64 = holder
+        .query_row("SELECT count(*) FROM vehicles", [], |r| r.get(0))
+        .unwrap();
+    assert!(n >= 500);
+    // The reader, in this process, reading every file beside SQLite.
+    for _ in 0..3 {
+        let reader = yardtop::db::open_read_only(&y.path).unwrap();
+        let mut cache = VehicleCache::new();
+        figures::compute_cached(&reader, now(), &mut cache).unwrap();
+        yardtop::db::watch::Fingerprint::read(&y.path).unwrap();
+        drop(reader);
+    }
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], timeout=0)\ntry:\n    c.execute(\"UPDATE vehicles SET status = 'loaded'\")\n    c.commit()\n    print('written')\nexcept sqlite3.OperationalError as e:\n    print(e)",
+        )
+        .arg(&y.path)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("locked"),
+        "another process wrote while this one held a read lock: {said}"
+    );
+    holder.execute_batch("COMMIT").unwrap();
+}

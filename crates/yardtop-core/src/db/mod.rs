@@ -4,6 +4,7 @@
 
 pub mod additions;
 pub mod browse;
+pub mod files;
 pub mod pages;
 pub mod quality;
 pub mod quality_counts;

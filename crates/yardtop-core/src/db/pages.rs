@@ -14,8 +14,10 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::Hasher;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::Arc;
+
+use crate::db::files;
 
 /// A leaf page of `vehicles` as last looked at: the rowids it may hold,
 /// inclusive, and a hash of its bytes and of its rows' overflow pages.
@@ -30,19 +32,19 @@ pub struct Leaf {
 pub type Leaves = HashMap<u32, Leaf>;
 
 struct Db {
-    file: File,
+    file: Arc<File>,
     page_size: usize,
     usable: usize,
     pages: u32,
     /// In WAL mode, the log and where the newest image of each page is in it.
-    log: Option<(File, HashMap<u32, u64>)>,
+    log: Option<(Arc<File>, HashMap<u32, u64>)>,
 }
 
 impl Db {
-    fn open(path: &Path, log: Option<(File, HashMap<u32, u64>)>) -> Option<Db> {
-        let mut file = File::open(path).ok()?;
+    fn open(path: &Path, log: Option<(Arc<File>, HashMap<u32, u64>)>) -> Option<Db> {
+        let file = files::open(path).ok()?;
         let mut head = [0u8; 100];
-        file.read_exact(&mut head).ok()?;
+        files::read_at(&file, &mut head, 0).ok()?;
         let page_size = match u16::from_be_bytes([head[16], head[17]]) {
             1 => 65_536,
             n => n as usize,
@@ -62,17 +64,16 @@ impl Db {
         })
     }
 
-    fn page(&mut self, no: u32) -> Option<Vec<u8>> {
+    fn page(&self, no: u32) -> Option<Vec<u8>> {
         if no == 0 || no > self.pages {
             return None;
         }
         let mut buf = vec![0u8; self.page_size];
-        let (file, at) = match &mut self.log {
+        let (file, at) = match &self.log {
             Some((log, map)) if map.contains_key(&no) => (log, *map.get(&no)?),
-            _ => (&mut self.file, u64::from(no - 1) * self.page_size as u64),
+            _ => (&self.file, u64::from(no - 1) * self.page_size as u64),
         };
-        file.seek(SeekFrom::Start(at)).ok()?;
-        file.read_exact(&mut buf).ok()?;
+        files::read_at(file, &mut buf, at).ok()?;
         Some(buf)
     }
 }
@@ -115,7 +116,7 @@ pub fn leaves(
     path: &Path,
     root: u32,
     hashed: (i64, i64),
-    log: Option<(File, HashMap<u32, u64>)>,
+    log: Option<(Arc<File>, HashMap<u32, u64>)>,
 ) -> Option<Leaves> {
     let mut db = Db::open(path, log)?;
     let mut out = Leaves::new();

@@ -14,7 +14,9 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::sync::Arc;
+
+use crate::db::files;
 use std::path::{Path, PathBuf};
 
 const WAL_HEADER: usize = 32;
@@ -78,9 +80,9 @@ fn ne32(b: &[u8], at: usize) -> Option<u32> {
 
 /// Reads the `-wal` header; None when there is no log, or it is empty or torn.
 pub fn header(db: &Path) -> Option<WalHeader> {
-    let mut f = File::open(wal_path(db)).ok()?;
+    let f = files::open(&wal_path(db)).ok()?;
     let mut b = [0u8; WAL_HEADER];
-    f.read_exact(&mut b).ok()?;
+    files::read_at(&f, &mut b, 0).ok()?;
     let magic = be32(&b, 0)?;
     if magic & !1 != 0x377f_0682 {
         return None;
@@ -100,9 +102,9 @@ pub fn header(db: &Path) -> Option<WalHeader> {
 /// it is a frame the transaction's snapshot is sure to include.
 pub fn committed_end(db: &Path) -> Option<CommittedEnd> {
     for _ in 0..3 {
-        let mut f = File::open(shm_path(db)).ok()?;
+        let f = files::open(&shm_path(db)).ok()?;
         let mut b = [0u8; 2 * INDEX_HEADER];
-        f.read_exact(&mut b).ok()?;
+        files::read_at(&f, &mut b, 0).ok()?;
         let (one, two) = b.split_at(INDEX_HEADER);
         // isInit (byte 12) is set once the header describes the log.
         if one == two && one.get(12) == Some(&1) {
@@ -148,17 +150,18 @@ pub fn changes_since(db: &Path, header: &WalHeader, from: u32) -> Changes {
 fn read_frames(db: &Path, header: &WalHeader, from: u32) -> std::io::Result<Changes> {
     let page = header.page_size as usize;
     let frame = FRAME_HEADER + page;
-    let mut f = File::open(wal_path(db))?;
-    let start = WAL_HEADER as u64 + u64::from(from.max(1) - 1) * frame as u64;
-    f.seek(SeekFrom::Start(start))?;
+    let f = files::open(&wal_path(db))?;
+    let mut at = WAL_HEADER as u64 + u64::from(from.max(1) - 1) * frame as u64;
     let mut buf = vec![0u8; frame];
     let mut leaves = Vec::new();
     let mut images = Vec::new();
     let mut frames = 0u32;
     loop {
-        if !read_full(&mut f, &mut buf)? {
+        // A partial frame is not a frame yet.
+        if files::read_some_at(&f, &mut buf, at)? < frame {
             break;
         }
+        at += frame as u64;
         let (head, image) = buf.split_at(FRAME_HEADER);
         if head.get(8..16) != Some(&header.salt[..]) {
             break;
@@ -200,34 +203,21 @@ fn read_frames(db: &Path, header: &WalHeader, from: u32) -> std::io::Result<Chan
 /// Where the newest image of each page in frames 1..=`upto` of generation
 /// `header.salt` is in the log: page number → byte offset of the image. None when
 /// the log holds fewer such frames.
-pub fn overlay(db: &Path, header: &WalHeader, upto: u32) -> Option<(File, HashMap<u32, u64>)> {
+pub fn overlay(db: &Path, header: &WalHeader, upto: u32) -> Option<(Arc<File>, HashMap<u32, u64>)> {
     let page = header.page_size as u64;
     let frame = FRAME_HEADER as u64 + page;
-    let mut f = File::open(wal_path(db)).ok()?;
+    let f = files::open(&wal_path(db)).ok()?;
     let mut map = HashMap::new();
     let mut head = [0u8; FRAME_HEADER];
     for i in 0..u64::from(upto) {
         let at = WAL_HEADER as u64 + i * frame;
-        f.seek(SeekFrom::Start(at)).ok()?;
-        f.read_exact(&mut head).ok()?;
+        files::read_at(&f, &mut head, at).ok()?;
         if head.get(8..16) != Some(&header.salt[..]) {
             return None;
         }
         map.insert(be32(&head, 0)?, at + FRAME_HEADER as u64);
     }
     Some((f, map))
-}
-
-/// Fills `buf`; false at the end of the file (a partial frame is not a frame yet).
-fn read_full(f: &mut File, buf: &mut [u8]) -> std::io::Result<bool> {
-    let mut got = 0;
-    while got < buf.len() {
-        match f.read(&mut buf[got..])? {
-            0 => return Ok(false),
-            n => got += n,
-        }
-    }
-    Ok(true)
 }
 
 /// The smallest and largest rowid on a table leaf page; None for a page without

@@ -12,8 +12,6 @@
 //! five times a second while idle. See docs/architecture.md ("From a commit to the
 //! screen").
 
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -47,8 +45,12 @@ impl FileState {
         if head > 0 {
             // Unreadable side files (another user's -shm) still tell their time
             // and length.
-            if let Ok(f) = File::open(path) {
-                let _ = f.take(head as u64).read_to_end(&mut bytes);
+            // Through `files`: closing a descriptor of the database or its
+            // -shm would drop the locks of this process's own connections.
+            if let Ok(f) = crate::db::files::open(path) {
+                bytes = vec![0u8; head];
+                let n = crate::db::files::read_some_at(&f, &mut bytes, 0).unwrap_or(0);
+                bytes.truncate(n);
             }
         }
         Ok(Some(FileState {

@@ -99,10 +99,10 @@ struct FileMark {
 }
 
 fn file_mark(path: &Path) -> Option<FileMark> {
-    use std::io::Read;
     let meta = std::fs::metadata(path).ok()?;
     let mut head = [0u8; 28];
-    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+    let file = crate::db::files::open(path).ok()?;
+    crate::db::files::read_at(&file, &mut head, 0).ok()?;
     Some(FileMark {
         counter: [head[24], head[25], head[26], head[27]],
         len: meta.len(),

@@ -110,6 +110,16 @@ fn file_mark(path: &Path) -> Option<FileMark> {
     })
 }
 
+/// Whether the database uses a rollback journal: its header's write version is 1
+/// (2 is WAL, where readers never keep a writer waiting).
+fn rollback_journal(path: &Path) -> bool {
+    let mut head = [0u8; 20];
+    crate::db::files::open(path)
+        .and_then(|f| crate::db::files::read_at(&f, &mut head, 0))
+        .map(|()| head[18] == 1)
+        .unwrap_or(false)
+}
+
 #[cfg(unix)]
 fn file_id(path: &Path) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
@@ -216,18 +226,19 @@ impl VehicleCache {
         }
     }
 
-    /// Before the caller's read transaction, on a database without a log: there a
-    /// writer's commit waits for every reader's transaction to end, so what would
-    /// be one long read of every vehicle is read in short transactions of
-    /// `SLICE_CHUNKS` chunks instead, each noting the leaves it read the rows of.
-    /// The caller's own transaction then reads again only the rows of the leaves
-    /// that changed meanwhile. Does nothing when there is a log, or when what is
-    /// kept can be brought up to date by reading what changed.
+    /// Before the caller's read transaction, on a database with a rollback journal:
+    /// there a writer's commit waits for every reader's transaction to end, so
+    /// what would be one long read of every vehicle is read in short transactions
+    /// of `SLICE_CHUNKS` chunks instead, each noting the leaves it read the rows
+    /// of. The caller's own transaction then reads again only the rows of the
+    /// leaves that changed meanwhile. Does nothing in WAL mode (readers and writers
+    /// never wait for each other there), or when what is kept can be brought up to
+    /// date by reading what changed.
     pub fn prepare(&mut self, conn: &Connection, now: chrono::DateTime<chrono::Utc>) -> rusqlite::Result<()> {
         let Some(path) = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from) else {
             return Ok(());
         };
-        if !conn.is_autocommit() || wal::header(&path).is_some() {
+        if !conn.is_autocommit() || !rollback_journal(&path) {
             return Ok(());
         }
         let before = VehicleCache::look(conn);

@@ -18,6 +18,9 @@ pub struct Frames {
     pub peak_mb: Vec<f64>,
     /// CPU time the dashboard used up to its first complete frame (ms).
     pub cpu_ms: Vec<f64>,
+    /// Start to the export counters on screen (ms): on a large yard the first
+    /// frame shows the yard while history is counted.
+    pub exports_ms: Vec<f64>,
 }
 
 /// `runs` starts of the dashboard on `db` (frozen at NOW) until its first complete
@@ -46,11 +49,14 @@ pub fn first_frames(
     let steps = [
         format!("until:{marker}:30"),
         "cpu".to_string(),
+        // The export panel's YoY line: drawn once history is counted.
+        "until:NEV YoY:30".to_string(),
         "{HWM}".to_string(),
         "keys:q".to_string(),
         "exit:5".to_string(),
     ];
     let (mut f, mut b, mut m, mut c) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut e = Vec::new();
     for i in 0..runs {
         let r = tty.run(&steps, &argv, 120, 40, &format!("first-frame-{name}-{i}"))?;
         if r.step(0)["found"].as_bool() != Some(true) {
@@ -60,6 +66,14 @@ pub fn first_frames(
         b.extend(r.report["first_byte_s"].as_f64().map(|s| s * 1000.0));
         m.extend(r.peak_mb);
         c.extend(r.step(1)["cpu_seconds"].as_f64().map(|s| s * 1000.0));
+        if r.step(2)["found"].as_bool() == Some(true) {
+            e.extend(
+                r.seconds(0)
+                    .zip(r.seconds(1))
+                    .zip(r.seconds(2))
+                    .map(|((a, b), c)| (a + b + c) * 1000.0),
+            );
+        }
         if r.report["exit"]["code"].as_i64() != Some(0) {
             notes.push(format!(
                 "{}: the dashboard did not exit 0 on q: {}",
@@ -73,6 +87,7 @@ pub fn first_frames(
         first_byte_ms: b,
         peak_mb: m,
         cpu_ms: c,
+        exports_ms: e,
     };
     Ok((frames, notes))
 }

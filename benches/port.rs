@@ -405,6 +405,7 @@ fn run(o: &Opts) -> Result<(), String> {
             median(match i {
                 0 => &t.frame_ms,
                 1 => &t.first_byte_ms,
+                3 => &t.exports_ms,
                 _ => &t.cpu_ms,
             })
         })
@@ -415,6 +416,13 @@ fn run(o: &Opts) -> Result<(), String> {
         num(ff("small", 0), 0),
         "≤ 300 ms",
         ff("port", 0).map(|v| v <= 300.0),
+    ));
+    rows.push(row(
+        "start to the export counters on screen (a large yard shows the yard first), median ms",
+        num(ff("port", 3), 0),
+        num(ff("small", 3), 0),
+        "",
+        None,
     ));
     rows.push(row(
         "start to first byte on the terminal, median ms",

@@ -15,8 +15,9 @@
 //! checkpoints and deletes the -wal at each close, so the dashboard has no log to
 //! follow and reads every vehicle again). Per change, the time from the commit to its
 //! event's detail on the emulated screen; per mode, the dashboard's CPU over the
-//! whole phase (/proc) and its refreshes (its own debug log). It prints a Markdown
-//! table with the targets. Nothing here is a test; no figure fails the run.
+//! whole phase (/proc) and its refreshes (its own debug log); the dashboard idle
+//! before the writers and after them (the log deleted by the last close). It prints a
+//! Markdown table with the targets. Nothing here is a test; no figure fails the run.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -48,6 +49,8 @@ const USAGE: &str = "usage: cargo bench --bench steady -- [--db PATH] [--seconds
 
 const COLS: u16 = 120;
 const ROWS: u16 = 40;
+/// Seconds the dashboard is watched idle, before and after the writers.
+const IDLE_S: f64 = 10.0;
 /// Seconds watched after each writer ends, before the next starts.
 const AFTER_S: f64 = 8.0;
 
@@ -168,6 +171,29 @@ fn build_contract(root: &Path, path: &Path, scratch: &Path) -> Result<String, St
     Ok(format!("built in {:.0} s", ran.wall.as_secs_f64()))
 }
 
+/// Watches the dashboard with no writer for `IDLE_S`: its CPU, bytes to the
+/// terminal and refreshes, in words.
+fn idle(d: &dash::Dash, log: &Path) -> String {
+    let (c0, b0, l0, t0) = (
+        procfs::cpu_seconds(&d.pid),
+        d.bytes(),
+        log_len(log),
+        Instant::now(),
+    );
+    std::thread::sleep(Duration::from_secs_f64(IDLE_S));
+    let s = t0.elapsed().as_secs_f64();
+    let cpu = procfs::cpu_seconds(&d.pid)
+        .zip(c0)
+        .map(|(b, a)| 100.0 * (b - a) / s);
+    let r = refreshes(log, l0);
+    format!(
+        "{IDLE_S:.0} s: {} % of one core, {:.0} B/s to the terminal, {} refreshes",
+        num(cpu, 2),
+        (d.bytes() - b0) as f64 / s,
+        r.took_ms.len()
+    )
+}
+
 /// The `p`-th percentile (nearest rank) of the finite values of `xs`.
 fn percentile(xs: &[f64], p: f64) -> Option<f64> {
     let mut v: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
@@ -267,13 +293,7 @@ fn run(o: &Opts) -> Result<(), String> {
 
     // Idle, for reference: no writer.
     std::thread::sleep(Duration::from_secs(3));
-    let idle_s = 10.0;
-    let (c0, b0, t0) = (procfs::cpu_seconds(&d.pid), d.bytes(), Instant::now());
-    std::thread::sleep(Duration::from_secs_f64(idle_s));
-    let idle_cpu = procfs::cpu_seconds(&d.pid)
-        .zip(c0)
-        .map(|(b, a)| 100.0 * (b - a) / t0.elapsed().as_secs_f64());
-    let idle_bytes = (d.bytes() - b0) as f64 / t0.elapsed().as_secs_f64();
+    let idle_before = idle(&d, &log);
 
     let modes = [
         ("keep", "writer keeps its connection open"),
@@ -309,6 +329,9 @@ fn run(o: &Opts) -> Result<(), String> {
         p.after = refreshes(&log, l0);
         phases.push(p);
     }
+    // Idle again, once the last writer's close has deleted the log and the
+    // dashboard has read everything again.
+    let idle_after = idle(&d, &log);
     let load_after = util::load_average();
     let peak = procfs::peak_rss_mb(&d.pid);
     let exit = d.quit(Duration::from_secs(10));
@@ -400,8 +423,8 @@ fn run(o: &Opts) -> Result<(), String> {
         "- First complete frame: **{first_frame:.2} s** after the start (target ≤ 2 s on this database).\n"
     );
     out += &format!(
-        "- Idle before the writes ({idle_s:.0} s, no writer): {} % of one core, {idle_bytes:.0} B/s to the terminal.\n",
-        num(idle_cpu, 2)
+        "- Idle before the writes ({}); after them, the log deleted by the last writer's close ({}). Target: ≤ 0.5 % of a core, ≤ 20 B/s.\n",
+        idle_before, idle_after
     );
     out += &format!("- Peak memory of the dashboard (VmHWM): {} MB.\n", num(peak, 1));
     out += &format!("- The dashboard: {exit}.\n");

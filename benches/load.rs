@@ -21,8 +21,11 @@
     reason = "test code: a failure stops the test where it happened"
 )]
 
+mod copy;
 #[expect(dead_code, reason = "shared with the port benchmark; this one uses a part")]
 mod dbs;
+#[expect(dead_code, reason = "shared with the steady benchmark; this one uses a part")]
+mod procfs;
 #[path = "load/readers.rs"]
 mod readers;
 #[path = "load/screens.rs"]
@@ -36,8 +39,6 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-use rusqlite::{Connection, OpenFlags};
 
 use util::{median, num};
 
@@ -174,73 +175,6 @@ impl Drop for Scratch {
     }
 }
 
-fn sibling(db: &Path, suffix: &str) -> PathBuf {
-    let mut p = db.as_os_str().to_owned();
-    p.push(suffix);
-    PathBuf::from(p)
-}
-
-/// Copies `src` to `dst` consistently: the WAL checkpointed into the database
-/// first, and the write lock held during the copy so that no writer changes it
-/// meanwhile; a WAL still holding frames is copied with it. A database that
-/// cannot be opened for writing is copied as it is (with its WAL).
-fn copy_db(src: &Path, dst: &Path) -> Result<String, String> {
-    let locked = (|| -> rusqlite::Result<(Connection, i64)> {
-        let c = Connection::open_with_flags(
-            src,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        c.busy_timeout(Duration::from_secs(10))?;
-        let busy: i64 = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
-        c.execute_batch("BEGIN IMMEDIATE")?;
-        Ok((c, busy))
-    })();
-    let how = match &locked {
-        Ok((_, 0)) => "checkpointed (TRUNCATE), copied under the write lock".to_string(),
-        Ok((_, _)) => {
-            "checkpoint partly blocked by a reader; copied with its WAL under the write lock".to_string()
-        }
-        Err(e) => format!("could not be locked for the copy ({e}); copied as it is, with its WAL"),
-    };
-    let t = Instant::now();
-    let copied = (|| -> std::io::Result<u64> {
-        let mut n = std::fs::copy(src, dst)?;
-        let wal = sibling(src, "-wal");
-        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
-            n += std::fs::copy(&wal, sibling(dst, "-wal"))?;
-        }
-        Ok(n)
-    })();
-    if let Ok((c, _)) = locked {
-        let _ = c.execute_batch("ROLLBACK");
-    }
-    let n = copied.map_err(|e| format!("cannot copy {} to {}: {e}", src.display(), dst.display()))?;
-    Ok(format!(
-        "{how}: {:.0} MB in {:.1} s",
-        n as f64 / 1e6,
-        t.elapsed().as_secs_f64()
-    ))
-}
-
-/// CPU seconds (user + system) of a process so far, from /proc.
-fn cpu_seconds(pid: &str) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let f: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
-    Some(ticks / clock_ticks())
-}
-
-fn clock_ticks() -> f64 {
-    Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.trim().parse().ok())
-        .filter(|t: &f64| *t > 0.0)
-        .unwrap_or(100.0)
-}
-
 /// The word after `key` in `s`.
 fn word_after<'a>(s: &'a str, key: &str) -> Option<&'a str> {
     let at = s.find(key)? + key.len();
@@ -336,7 +270,7 @@ fn run(o: &Opts) -> Result<(), String> {
         keep: o.keep,
     };
     eprintln!("bench: copying {} to {}", src.path.display(), copy.display());
-    let copied = copy_db(&src.path, &copy)?;
+    let copied = copy::copy_db(&src.path, &copy)?;
     if !src.summaries {
         eprintln!("bench: the database lacks yardtop's summaries: `yardtop init --existing` on the copy");
         let mut c = Command::new(&bin);
@@ -370,7 +304,7 @@ fn run(o: &Opts) -> Result<(), String> {
     if journal != "wal" {
         notes.push(format!("the copy's journal mode is {journal:?}, not WAL"));
     }
-    let wal_path = sibling(&copy, "-wal");
+    let wal_path = copy::sibling(&copy, "-wal");
 
     // Readers, then dashboards, each past its first refresh before the writer starts.
     eprintln!("bench: starting {} headless readers", o.readers);
@@ -413,7 +347,7 @@ fn run(o: &Opts) -> Result<(), String> {
         screens.len()
     );
     let me = std::process::id().to_string();
-    let cpu_me_0 = cpu_seconds(&me);
+    let cpu_me_0 = procfs::cpu_seconds(&me);
     readers.measuring.store(true, Ordering::Relaxed);
     let mut sim_cmd = Command::new(&bin);
     sim_cmd
@@ -476,7 +410,7 @@ fn run(o: &Opts) -> Result<(), String> {
             next_wal += Duration::from_secs(1);
             let size = std::fs::metadata(&wal_path).map(|m| m.len()).unwrap_or(0);
             wal.push((el.as_secs_f64(), size));
-            cpu_sim = cpu_seconds(&sim_pid).or(cpu_sim);
+            cpu_sim = procfs::cpu_seconds(&sim_pid).or(cpu_sim);
         }
         for s in &mut screens {
             s.sample();
@@ -486,7 +420,7 @@ fn run(o: &Opts) -> Result<(), String> {
     let writing_s = t0.elapsed().as_secs_f64();
     let to = (Instant::now() - readers.epoch).as_secs_f64();
     readers.measuring.store(false, Ordering::Relaxed);
-    let cpu_me = cpu_seconds(&me).zip(cpu_me_0).map(|(b, a)| b - a);
+    let cpu_me = procfs::cpu_seconds(&me).zip(cpu_me_0).map(|(b, a)| b - a);
     let load_end = util::load_average();
     let wal_after = std::fs::metadata(&wal_path).map(|m| m.len()).unwrap_or(0);
     drop(sim);

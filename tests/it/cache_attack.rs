@@ -805,6 +805,14 @@ fn writes_between_the_look_and_the_snapshot() {
 fn a_file_renamed_over_the_path_after_the_connection_opened() {
     let y = Yard::new();
     let other = other_copy(&y, "other.db");
+    // Built an hour ago, moved into place now (`mv` keeps the time).
+    let built = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&other)
+        .unwrap()
+        .set_modified(built)
+        .unwrap();
     let conn = yardtop::db::open_read_only(&y.path).unwrap();
     std::fs::rename(&other, &y.path).unwrap();
     let mut cache = VehicleCache::new();
@@ -899,9 +907,7 @@ fn a_log_that_appeared_beside_an_immutable_read() {
 /// into the file (so they are in the snapshot) and nothing says they were not read.
 /// The window is the time the frames take to read: a long log makes it wide. Each
 /// round compares, in one read transaction, the kept facts with a fresh read.
-#[test]
-#[ignore = "hole: a log truncated or restarted between wal::header and the frames' read ends changes_since early and the missed frames are never read again (a race; this test loops until it is seen)"]
-fn a_log_truncated_while_its_frames_are_read() {
+fn race_the_frames_read(cut: &str) {
     use std::sync::mpsc;
     let y = Yard::new();
     let w = y.w();
@@ -969,7 +975,7 @@ fn a_log_truncated_while_its_frames_are_read() {
         pragma(&w, "PRAGMA wal_checkpoint(PASSIVE)");
         go.send(()).unwrap();
         std::thread::sleep(std::time::Duration::from_micros(round * 37 % 4000));
-        pragma(&w, "PRAGMA wal_checkpoint(TRUNCATE)");
+        w.query_row(cut, [], |_| Ok(())).unwrap();
         if let Err(e) = finished.recv().unwrap() {
             found = Some(format!("round {round}: {e}"));
             break;
@@ -978,8 +984,14 @@ fn a_log_truncated_while_its_frames_are_read() {
     drop(go);
     reader.join().unwrap();
     if let Some(e) = found {
-        panic!("the kept facts missed frames of a truncated log, {e}");
+        panic!("the kept facts missed frames of a log cut by `{cut}`, {e}");
     }
+}
+
+#[test]
+#[ignore = "hole: a log truncated between wal::header and the read of its frames ends changes_since early; the missed frames are never read again (a race; the test loops until it is seen, ~20 rounds)"]
+fn a_log_truncated_while_its_frames_are_read() {
+    race_the_frames_read("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 // --- The yard-first frame -----------------------------------------------------------

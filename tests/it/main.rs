@@ -20,6 +20,7 @@ mod alerts_e2e;
 mod alerts_search;
 mod alerts_subjects;
 mod ascii_terminal;
+mod cache_attack;
 mod cache_follows;
 mod check;
 mod cli;

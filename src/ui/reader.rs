@@ -340,6 +340,9 @@ impl Reader {
 
     /// A full refresh in one read transaction.
     fn refresh(&mut self, print: Fingerprint, first: bool, changed: bool, new_detail: bool) -> bool {
+        // The file the path leads to as the connection opens: a file renamed over
+        // the path meanwhile is not taken for the one read.
+        self.cache.expect_file(print.file_id());
         let conn = match self.connect() {
             Ok(c) => c,
             Err(alive) => return alive,

@@ -49,7 +49,10 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
     let w = inner.width as usize;
     let el = r.g.ellipsis;
     let mut lines: Vec<Line> = Vec::new();
-    if alerts.is_empty() {
+    // While history is read, data quality is not counted yet: "no alerts" would
+    // be a claim the reader cannot make.
+    let counting = r.data.is_some_and(|d| d.reading_history);
+    if alerts.is_empty() && !counting {
         lines.push(Line::from(s("no alerts", r.p.ok)));
     }
     let label_w = 22usize.min(w / 3);
@@ -87,6 +90,9 @@ pub fn render(r: &R, area: Rect, buf: &mut Buffer) {
         } else {
             line
         });
+    }
+    if counting {
+        lines.push(Line::from(s("counting data quality...", r.p.dim)));
     }
     draw_lines(inner, buf, &lines);
 }

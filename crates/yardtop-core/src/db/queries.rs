@@ -35,8 +35,11 @@ pub const PENDING: &str =
          LEFT JOIN vessels v ON v.imo = k.imo
          WHERE c.status IN ('open', 'loading')";
 
+// Ids and statuses as the figures read them (`figures::facts`): a number, and
+// text; an id stored as text or a status stored as a blob is unreadable.
 pub const STATUS_COUNTS: &str =
-    "SELECT consignment_id, status, count(*) FROM vehicles WHERE consignment_id IN (?LIST) GROUP BY 1, 2";
+    "SELECT consignment_id, status, count(*) FROM vehicles WHERE consignment_id IN (?LIST)
+         AND typeof(consignment_id) IN ('integer', 'real') AND typeof(status) = 'text' GROUP BY 1, 2";
 
 // Activity: the newest events in the order they were written. By rowid, not `id`:
 // a tool that recreated the table (pandas `to_sql(if_exists='replace')`) leaves `id`

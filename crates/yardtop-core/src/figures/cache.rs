@@ -48,6 +48,9 @@ pub struct CacheStats {
 #[derive(Debug, Default)]
 pub struct VehicleCache {
     kept: Option<Kept>,
+    /// The file the path led to before the connection of this refresh was opened
+    /// (`expect_file`).
+    expected_file: Option<(u64, u64)>,
     stats: CacheStats,
     /// Read once (a snapshot): nothing is prepared for a next refresh.
     once: bool,
@@ -96,17 +99,31 @@ struct FileMark {
     counter: [u8; 4],
     len: u64,
     modified: Option<std::time::SystemTime>,
+    /// Last modified more than `SETTLED` before it was looked at. A write within
+    /// the same tick of a coarse file clock leaves the time as it was, so a file
+    /// just written may change again without its mark moving; only a settled
+    /// mark that has not moved says nothing changed.
+    settled: bool,
 }
+
+/// How long after its last modification a file's mark is trusted (coarse file
+/// clocks tick in up to 2 s, FAT's).
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(3);
 
 fn file_mark(path: &Path) -> Option<FileMark> {
     let meta = std::fs::metadata(path).ok()?;
     let mut head = [0u8; 28];
     let file = crate::db::files::open(path).ok()?;
     crate::db::files::read_at(&file, &mut head, 0).ok()?;
+    let modified = meta.modified().ok();
+    let settled = modified
+        .and_then(|m| std::time::SystemTime::now().duration_since(m).ok())
+        .is_some_and(|age| age > SETTLED);
     Some(FileMark {
         counter: [head[24], head[25], head[26], head[27]],
         len: meta.len(),
-        modified: meta.modified().ok(),
+        modified,
+        settled,
     })
 }
 
@@ -132,6 +149,7 @@ fn file_id(_path: &Path) -> Option<(u64, u64)> {
 }
 
 /// What the files say before the snapshot begins (`VehicleCache::look`).
+#[derive(Clone)]
 pub struct Before {
     path: Option<PathBuf>,
     committed: Option<wal::CommittedEnd>,
@@ -150,6 +168,14 @@ impl VehicleCache {
             once: true,
             ..VehicleCache::default()
         }
+    }
+
+    /// The file (device, inode) the path led to just before the caller opened the
+    /// connection of its next refresh: if the path leads elsewhere when the
+    /// refresh looks, the file was replaced meanwhile and what the connection reads
+    /// is not taken for the new file's.
+    pub fn expect_file(&mut self, id: (u64, u64)) {
+        self.expected_file = Some(id);
     }
 
     pub fn stats(&self) -> CacheStats {
@@ -179,12 +205,30 @@ impl VehicleCache {
     ) -> rusqlite::Result<Facts<'_>> {
         let path = before.path.clone();
         let schema_version: i64 = conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
-        let shape = Shape {
+        // A connection that reads the file alone (immutable, for a user who cannot
+        // write the folder) ignores the log: no frame of it is in the snapshot.
+        let journal: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        let mut before_snapshot;
+        let mut before = before;
+        if journal != "wal" && before.committed.is_some() {
+            before_snapshot = before.clone();
+            before_snapshot.committed = None;
+            before = &before_snapshot;
+        }
+        let mut shape = Shape {
             file: path.as_deref().and_then(file_id),
             path: path.clone().unwrap_or_default(),
             schema_version,
             chunked: path.is_some() && followable(conn)?,
         };
+        // The path led to another file when the connection was opened (a file
+        // renamed over it): what is read now may be the old file's, so nothing
+        // read now may pass for the new file's.
+        if let Some(opened) = self.expected_file.take() {
+            if shape.file != Some(opened) {
+                shape.file = None;
+            }
+        }
         let epoch_ok = |k: &Kept| k.epoch.serves(tz, periods);
         let reason = match &self.kept {
             None => "first read",
@@ -196,7 +240,14 @@ impl VehicleCache {
             return self.read_all(conn, shape, Epoch::new(tz, periods), before, reason);
         }
         let followed = match self.kept.as_mut() {
-            Some(kept) => follow(conn, kept, before)?,
+            Some(kept) => match follow(conn, kept, before) {
+                Ok(f) => f,
+                Err(e) => {
+                    // Chunks may be half read again: none of it is kept.
+                    self.kept = None;
+                    return Err(e);
+                }
+            },
             None => Followed::Lost("first read"),
         };
         let lost = match followed {
@@ -483,14 +534,14 @@ fn follow(conn: &Connection, kept: &mut Kept, before: &Before) -> rusqlite::Resu
             },
             Some(h),
         ) if salt == h.salt && page_size == h.page_size => {
-            (wal::changes_since(&path, &h, next_frame), leaves, salt)
+            (frames_of(&path, &h, next_frame, before.committed), leaves, salt)
         }
         (Watch::File(mark, leaves), Some(h)) if before.file == Some(mark) => {
             // The file is as it was: every change since is in this log, which
             // began after the last read.
-            (wal::changes_since(&path, &h, 1), leaves, h.salt)
+            (frames_of(&path, &h, 1, before.committed), leaves, h.salt)
         }
-        (Watch::File(mark, leaves), None) if before.file == Some(mark) => {
+        (Watch::File(mark, leaves), None) if before.file == Some(mark) && mark.settled => {
             kept.watch = Watch::File(mark, leaves);
             return Ok(Followed::Rows(0));
         }
@@ -537,6 +588,26 @@ fn follow(conn: &Connection, kept: &mut Kept, before: &Before) -> rusqlite::Resu
     Ok(Followed::Rows(read))
 }
 
+/// The frames from `from` on, as long as the log was not truncated or begun anew
+/// while they were read (SQLite rewrites the header, with new salts, before any
+/// frame of a new generation): else what changed cannot be told from them.
+///
+/// `committed`: the committed end looked at before the snapshot; frames of the
+/// same generation up to it must all be there, else the log was cut meanwhile.
+fn frames_of(path: &Path, h: &wal::WalHeader, from: u32, committed: Option<wal::CommittedEnd>) -> Changes {
+    let changes = wal::changes_since(path, h, from);
+    if wal::header(path).as_ref() != Some(h) {
+        return Changes::Unaccountable("the log began anew while it was read");
+    }
+    if let (Changes::Frames { frames, .. }, Some(c)) = (&changes, committed) {
+        let end = u64::from(from.max(1)) + u64::from(*frames);
+        if c.salt == h.salt && end <= u64::from(c.last_frame) {
+            return Changes::Unaccountable("the log was cut while it was read");
+        }
+    }
+    changes
+}
+
 /// What changed, from the leaves of `vehicles` now against `old`, the leaves as of
 /// the last refresh: when the log cannot tell (it began anew, was checkpointed
 /// away, or holds a page it cannot account for). In WAL mode the frames after the
@@ -547,15 +618,24 @@ fn by_leaves(
     before: &Before,
     old: &Leaves,
 ) -> rusqlite::Result<Followed> {
+    // The log as it is now: the leaves are read through it, and the frames after
+    // its committed end are followed from it; if it is cut or begun anew before
+    // that is done, what changed cannot be told.
+    let log = wal::header(&kept.shape.path);
     let Some(now) = snapshot_leaves(conn, &kept.shape, before)? else {
         return Ok(Followed::Lost("the leaves of vehicles could not be read"));
     };
     let mut ranges = pages::changed(old, &now);
-    if let (Some(h), Some(c)) = (wal::header(&kept.shape.path), before.committed) {
-        match wal::changes_since(&kept.shape.path, &h, c.last_frame.saturating_add(1)) {
+    match (log, before.committed) {
+        (Some(h), Some(c)) => match frames_of(&kept.shape.path, &h, c.last_frame.saturating_add(1), None) {
             Changes::Frames { leaves, .. } => ranges.extend(leaves),
             Changes::Unaccountable(why) => return Ok(Followed::Lost(why)),
+        },
+        (Some(_), None) => return Ok(Followed::Lost("a log whose committed end is unknown")),
+        (None, _) if wal::header(&kept.shape.path).is_some() => {
+            return Ok(Followed::Lost("a log began while the leaves were read"))
         }
+        (None, _) => {}
     }
     let spans = spans_of(conn, &ranges)?;
     let read = reread(conn, kept, spans.into_iter())?;
@@ -605,6 +685,10 @@ fn reread(
 /// lies between the page's first row and the one before it), merged.
 fn spans_of(conn: &Connection, leaves: &[(i64, i64)]) -> rusqlite::Result<Vec<(i64, i64)>> {
     let mut spans: Vec<(i64, i64)> = Vec::new();
+    // Nothing to widen (and a table without a rowid has no `_rowid_` to ask).
+    if leaves.is_empty() {
+        return Ok(spans);
+    }
     let mut before = conn.prepare_cached("SELECT max(_rowid_) FROM vehicles WHERE _rowid_ < ?1")?;
     let mut after = conn.prepare_cached("SELECT min(_rowid_) FROM vehicles WHERE _rowid_ > ?1")?;
     let mut sorted = leaves.to_vec();

@@ -442,8 +442,11 @@ fn a_first_read_in_short_transactions_misses_no_write_made_meanwhile() {
             n
         })
     };
-    let (mut sliced, mut caught) = (0, 0);
-    for _ in 0..10 {
+    let (mut sliced, mut caught, mut rounds) = (0, 0, 0);
+    // At least 10 rounds, and until a write has landed between two slices (the
+    // writer commits every 20 ms; a loaded machine may space them out).
+    while rounds < 10 || (caught == 0 && rounds < 80) {
+        rounds += 1;
         let mut cache = VehicleCache::new();
         let kept = figures::compute_cached(&reader, now(), &mut cache).unwrap();
         sliced += (cache.stats().last_full_reason == "first read, in short transactions") as u32;
@@ -465,7 +468,7 @@ fn a_first_read_in_short_transactions_misses_no_write_made_meanwhile() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let writes = writing.join().unwrap();
     assert!(writes > 10, "the writer wrote {writes} times");
-    assert_eq!(sliced, 10, "every first read should be sliced");
+    assert_eq!(sliced, rounds, "every first read should be sliced");
     assert!(
         caught > 0,
         "no write landed between the slices: nothing was tested"

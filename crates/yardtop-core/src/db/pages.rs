@@ -77,16 +77,17 @@ impl Db {
     }
 }
 
-fn be16(b: &[u8], at: usize) -> Option<usize> {
+pub(crate) fn be16(b: &[u8], at: usize) -> Option<usize> {
     Some(u16::from_be_bytes(b.get(at..at + 2)?.try_into().ok()?) as usize)
 }
 
-fn be32(b: &[u8], at: usize) -> Option<u32> {
+pub(crate) fn be32(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
-/// SQLite's variable-length integer: the value and its length.
-fn varint(b: &[u8]) -> Option<(u64, usize)> {
+/// SQLite's variable-length integer (the file format's one encoding of integers in
+/// cells): the value and how many bytes it took.
+pub(crate) fn varint(b: &[u8]) -> Option<(u64, usize)> {
     let mut v: u64 = 0;
     for i in 0..9 {
         let byte = *b.get(i)?;

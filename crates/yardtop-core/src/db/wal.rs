@@ -17,6 +17,7 @@ use std::fs::File;
 use std::sync::Arc;
 
 use crate::db::files;
+use crate::db::pages::{be32, varint};
 use std::path::{Path, PathBuf};
 
 const WAL_HEADER: usize = 32;
@@ -66,11 +67,6 @@ pub struct CommittedEnd {
     /// Frames 1..=`last_frame` are committed.
     pub last_frame: u32,
     pub salt: Salt,
-}
-
-fn be32(b: &[u8], at: usize) -> Option<u32> {
-    let bytes: [u8; 4] = b.get(at..at + 4)?.try_into().ok()?;
-    Some(u32::from_be_bytes(bytes))
 }
 
 fn ne32(b: &[u8], at: usize) -> Option<u32> {
@@ -238,22 +234,6 @@ pub fn leaf_rowids(page: &[u8]) -> Option<(i64, i64)> {
         });
     }
     range
-}
-
-/// SQLite's variable-length integer: the value and how many bytes it took.
-fn varint(b: &[u8]) -> Option<(u64, usize)> {
-    let mut v: u64 = 0;
-    for i in 0..9 {
-        let byte = *b.get(i)?;
-        if i == 8 {
-            return Some(((v << 8) | u64::from(byte), 9));
-        }
-        v = (v << 7) | u64::from(byte & 0x7f);
-        if byte & 0x80 == 0 {
-            return Some((v, i + 1));
-        }
-    }
-    None
 }
 
 #[cfg(test)]

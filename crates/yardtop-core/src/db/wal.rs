@@ -216,6 +216,24 @@ pub fn overlay(db: &Path, header: &WalHeader, upto: u32) -> Option<(Arc<File>, H
     Some((f, map))
 }
 
+/// The page numbers of frames `first..=last` of generation `header.salt`; None
+/// when one of them is missing or of another generation.
+pub fn pages_in(db: &Path, header: &WalHeader, first: u32, last: u32) -> Option<Vec<u32>> {
+    let frame = FRAME_HEADER as u64 + u64::from(header.page_size);
+    let f = files::open(&wal_path(db)).ok()?;
+    let mut head = [0u8; FRAME_HEADER];
+    let mut pages = Vec::new();
+    for i in first.max(1)..=last {
+        let at = WAL_HEADER as u64 + u64::from(i - 1) * frame;
+        files::read_at(&f, &mut head, at).ok()?;
+        if head.get(8..16) != Some(&header.salt[..]) {
+            return None;
+        }
+        pages.push(be32(&head, 0)?);
+    }
+    Some(pages)
+}
+
 /// The smallest and largest rowid on a table leaf page; None for a page without
 /// cells or with a cell that points outside the page.
 pub fn leaf_rowids(page: &[u8]) -> Option<(i64, i64)> {

@@ -64,7 +64,11 @@ pub(super) fn watch_after(
             // Frames up to the committed end read before the snapshot are in it;
             // later ones may not be, so they are read again next time.
             let (next_frame, leaves) = match before.committed {
-                Some(c) if c.salt == h.salt => (c.last_frame.saturating_add(1), leaves),
+                Some(c) if c.salt == h.salt => {
+                    let leaves =
+                        leaves.and_then(|mut l| distrust_slipped(&shape.path, &h, c, &mut l).then_some(l));
+                    (c.last_frame.saturating_add(1), leaves)
+                }
                 // Which frames the leaves include is not known: none are kept.
                 _ => (1, None),
             };
@@ -80,6 +84,35 @@ pub(super) fn watch_after(
             None => Watch::Blind,
         },
     })
+}
+
+/// The leaves kept are as of the committed end looked at before the snapshot
+/// (`pre`), but commits that landed between that look and the snapshot's start are
+/// in the snapshot, and so in the rows read: a leaf such a commit wrote could later
+/// be written back to its older bytes and look unchanged. Its hash is dropped, so
+/// that it counts as changed at the next comparison. False when the log began anew
+/// meanwhile: then none of the leaves can be trusted.
+fn distrust_slipped(path: &Path, h: &wal::WalHeader, pre: wal::CommittedEnd, leaves: &mut Leaves) -> bool {
+    let Some(post) = wal::committed_end(path) else {
+        return false;
+    };
+    if post.salt != pre.salt {
+        return false;
+    }
+    if post.last_frame <= pre.last_frame {
+        return true;
+    }
+    match wal::pages_in(path, h, pre.last_frame.saturating_add(1), post.last_frame) {
+        Some(pages) => {
+            for page in pages {
+                if let Some(leaf) = leaves.get_mut(&page) {
+                    leaf.hash = 0;
+                }
+            }
+            true
+        }
+        None => false,
+    }
 }
 
 pub(super) enum Followed {

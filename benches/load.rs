@@ -81,32 +81,33 @@ fn parse(args: &[String]) -> Result<Opts, String> {
             "--bench" => continue,
             "--db" => o.db = Some(PathBuf::from(value("--db")?)),
             "--readers" => {
-                o.readers = value("--readers")?
-                    .parse()
-                    .ok()
-                    .filter(|n| (0..=1000).contains(n))
-                    .ok_or("--readers needs a number from 0 to 1000")?
+                o.readers = util::number(
+                    value("--readers")?,
+                    0..=1000,
+                    "--readers needs a number from 0 to 1000",
+                )?
             }
             "--rate" => {
-                o.rate = value("--rate")?
-                    .parse()
-                    .ok()
-                    .filter(|r: &f64| r.is_finite() && *r > 0.0 && *r <= 1e6)
-                    .ok_or("--rate needs a number of events a second above 0")?
+                // A finite rate above 0: NaN and infinity are outside the range.
+                o.rate = util::number(
+                    value("--rate")?,
+                    f64::MIN_POSITIVE..=1e6,
+                    "--rate needs a number of events a second above 0",
+                )?
             }
             "--seconds" => {
-                o.seconds = value("--seconds")?
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=86_400).contains(n))
-                    .ok_or("--seconds needs a whole number from 1 to 86400")?
+                o.seconds = util::number(
+                    value("--seconds")?,
+                    1..=86_400,
+                    "--seconds needs a whole number from 1 to 86400",
+                )?
             }
             "--dashboards" => {
-                o.dashboards = value("--dashboards")?
-                    .parse()
-                    .ok()
-                    .filter(|n| (0..=100).contains(n))
-                    .ok_or("--dashboards needs a number from 0 to 100")?
+                o.dashboards = util::number(
+                    value("--dashboards")?,
+                    0..=100,
+                    "--dashboards needs a number from 0 to 100",
+                )?
             }
             "--keep" => o.keep = true,
             "-h" | "--help" => return Err(String::new()),

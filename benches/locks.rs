@@ -88,32 +88,29 @@ fn parse(args: &[String]) -> Result<Opts, String> {
             "--bench" => continue,
             "--db" => o.db = Some(PathBuf::from(value("--db")?)),
             "--seconds" => {
-                o.seconds = value("--seconds")?
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=86_400).contains(n))
-                    .ok_or("--seconds needs a whole number from 1 to 86400")?
+                o.seconds = util::number(
+                    value("--seconds")?,
+                    1..=86_400,
+                    "--seconds needs a whole number from 1 to 86400",
+                )?
             }
             "--rate" => {
-                o.rate = value("--rate")?
-                    .parse()
-                    .ok()
-                    .filter(|r: &f64| r.is_finite() && *r > 0.0 && *r <= 1000.0)
-                    .ok_or("--rate needs a number of transactions a second above 0, at most 1000")?
+                // A finite rate above 0: NaN and infinity are outside the range.
+                o.rate = util::number(
+                    value("--rate")?,
+                    f64::MIN_POSITIVE..=1000.0,
+                    "--rate needs a number of transactions a second above 0, at most 1000",
+                )?
             }
             "--dashboards" => {
-                o.dashboards = value("--dashboards")?
-                    .parse()
-                    .ok()
-                    .filter(|n| (0..=50).contains(n))
-                    .ok_or("--dashboards needs a number from 0 to 50")?
+                o.dashboards = util::number(
+                    value("--dashboards")?,
+                    0..=50,
+                    "--dashboards needs a number from 0 to 50",
+                )?
             }
             "--loops" => {
-                o.loops = value("--loops")?
-                    .parse()
-                    .ok()
-                    .filter(|n| (0..=50).contains(n))
-                    .ok_or("--loops needs a number from 0 to 50")?
+                o.loops = util::number(value("--loops")?, 0..=50, "--loops needs a number from 0 to 50")?
             }
             "--modes" => {
                 let v = value("--modes")?.to_lowercase();

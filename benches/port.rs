@@ -81,11 +81,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
                     .map_err(|_| "--seed needs a whole number")?
             }
             "--runs" => {
-                o.runs = value("--runs")?
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=1000).contains(n))
-                    .ok_or("--runs needs a number from 1 to 1000")?
+                o.runs = util::number(value("--runs")?, 1..=1000, "--runs needs a number from 1 to 1000")?
             }
             "--quick" => o.quick = true,
             "--ttybytes" => o.ttybytes = Some(PathBuf::from(value("--ttybytes")?)),

@@ -75,11 +75,11 @@ fn parse(args: &[String]) -> Result<Opts, String> {
             "--bench" => {}
             "--db" => o.db = Some(PathBuf::from(value("--db")?)),
             "--seconds" => {
-                o.seconds = value("--seconds")?
-                    .parse()
-                    .ok()
-                    .filter(|s| (1..=3600).contains(s))
-                    .ok_or("--seconds takes a whole number from 1 to 3600")?;
+                o.seconds = util::number(
+                    value("--seconds")?,
+                    1..=3600,
+                    "--seconds takes a whole number from 1 to 3600",
+                )?;
             }
             "--keep" => o.keep = true,
             "-h" | "--help" => return Err(String::new()),

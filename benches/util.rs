@@ -196,3 +196,15 @@ pub fn num(x: Option<f64>, digits: usize) -> String {
         None => "n/a".into(),
     }
 }
+
+/// An option's number, when it is in `range`; else `wrong`, the message that says
+/// what the option needs.
+pub fn number<T>(text: String, range: std::ops::RangeInclusive<T>, wrong: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd,
+{
+    text.parse()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| wrong.to_string())
+}

@@ -136,33 +136,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    // `cargo bench` passes --bench; `cargo test --benches` does not: the benchmark
-    // takes minutes and is not a test, so it does not run there.
-    if !args.iter().any(|a| a == "--bench") {
-        println!("locks benchmark: not run (run it with `cargo bench --bench locks`)");
-        return ExitCode::SUCCESS;
-    }
-    let opts = match parse(&args) {
-        Ok(o) => o,
-        Err(e) => {
-            if !e.is_empty() {
-                eprintln!("bench: {e}");
-            }
-            eprintln!("{USAGE}");
-            return if e.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(2)
-            };
-        }
-    };
-    match bench(&opts) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bench: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    util::bench_main("locks", &args, USAGE, parse, bench)
 }
 
 fn bench(o: &Opts) -> Result<(), String> {

@@ -98,33 +98,7 @@ fn main() -> ExitCode {
     if args.first().map(String::as_str) == Some("--internal-sql") {
         return internal_sql(&args[1..]);
     }
-    // `cargo bench` passes --bench; `cargo test --benches` does not: the benchmark
-    // takes minutes and is not a test, so it does not run there.
-    if !args.iter().any(|a| a == "--bench") {
-        println!("port benchmark: not run (run it with `cargo bench --bench port`)");
-        return ExitCode::SUCCESS;
-    }
-    let opts = match parse(&args) {
-        Ok(o) => o,
-        Err(e) => {
-            if !e.is_empty() {
-                eprintln!("bench: {e}");
-            }
-            eprintln!("{USAGE}");
-            return if e.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(2)
-            };
-        }
-    };
-    match run(&opts) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bench: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    util::bench_main("port", &args, USAGE, parse, run)
 }
 
 fn internal_sql(args: &[String]) -> ExitCode {

@@ -208,3 +208,41 @@ where
         .filter(|n| range.contains(n))
         .ok_or_else(|| wrong.to_string())
 }
+
+/// A benchmark's `main`: runs only under `cargo bench` (which passes `--bench`;
+/// `cargo test --benches` does not: a benchmark takes minutes and is not a test),
+/// reads its options with `parse` (an empty error asks for the usage), runs it.
+pub fn bench_main<O>(
+    name: &str,
+    args: &[String],
+    usage: &str,
+    parse: impl FnOnce(&[String]) -> Result<O, String>,
+    run: impl FnOnce(&O) -> Result<(), String>,
+) -> std::process::ExitCode {
+    use std::process::ExitCode;
+    if !args.iter().any(|a| a == "--bench") {
+        println!("{name} benchmark: not run (run it with `cargo bench --bench {name}`)");
+        return ExitCode::SUCCESS;
+    }
+    let opts = match parse(args) {
+        Ok(o) => o,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("bench: {e}");
+            }
+            eprintln!("{usage}");
+            return if e.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            };
+        }
+    };
+    match run(&opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

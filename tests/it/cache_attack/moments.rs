@@ -2,6 +2,38 @@
 
 use super::*;
 
+/// A reader's connection on which `script` is run by another connection after the
+/// reader looked at the files and before its snapshot begins: the reader reads its
+/// settings from a view of its own (temporary objects shadow the database's), which
+/// runs the script when read, before the reader's first read of the database.
+fn writing_before_the_snapshot(y: &Yard, script: &str) -> Connection {
+    let r = Connection::open(&y.path).unwrap();
+    yardtop::db::value::register_functions(&r).unwrap();
+    let inner = writer(&y.path);
+    let script = script.to_string();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    r.create_scalar_function(
+        "yt_attack",
+        0,
+        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+        move |_| {
+            if !done.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                inner
+                    .execute_batch(&script)
+                    .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
+            }
+            Ok(1)
+        },
+    )
+    .unwrap();
+    run(
+        &r,
+        "CREATE TEMP TABLE settings_copy AS SELECT * FROM main.settings;
+         CREATE TEMP VIEW settings AS SELECT key, value FROM settings_copy WHERE yt_attack();",
+    );
+    r
+}
+
 /// A writer commits, checkpoints, truncates and starts a new log after the reader
 /// looked at the files and before its snapshot began: the reader's connection reads
 /// its settings from a view of its own (temporary objects shadow the database's),
@@ -23,30 +55,7 @@ fn writes_between_the_look_and_the_snapshot() {
     ];
     for (i, script) in scripts.iter().enumerate() {
         let before = fresh_at(&y.path, now());
-        let r = Connection::open(&y.path).unwrap();
-        yardtop::db::value::register_functions(&r).unwrap();
-        let inner = writer(&y.path);
-        let script = script.to_string();
-        let done = std::sync::atomic::AtomicBool::new(false);
-        r.create_scalar_function(
-            "yt_attack",
-            0,
-            rusqlite::functions::FunctionFlags::SQLITE_UTF8,
-            move |_| {
-                if !done.swap(true, std::sync::atomic::Ordering::SeqCst) {
-                    inner
-                        .execute_batch(&script)
-                        .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
-                }
-                Ok(1)
-            },
-        )
-        .unwrap();
-        run(
-            &r,
-            "CREATE TEMP TABLE settings_copy AS SELECT * FROM main.settings;
-             CREATE TEMP VIEW settings AS SELECT key, value FROM settings_copy WHERE yt_attack();",
-        );
+        let r = writing_before_the_snapshot(&y, script);
         let kept = figures::compute_cached(&r, now(), &mut cache).unwrap();
         drop(r);
         let fresh = fresh_at(&y.path, now());
@@ -88,31 +97,9 @@ fn a_commit_before_the_snapshot_written_back_after_it() {
             |r| r.get(0),
         )
         .unwrap();
-    let r = Connection::open(&y.path).unwrap();
-    yardtop::db::value::register_functions(&r).unwrap();
-    let inner = writer(&y.path);
-    let done = std::sync::atomic::AtomicBool::new(false);
-    r.create_scalar_function(
-        "yt_attack",
-        0,
-        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
-        move |_| {
-            if !done.swap(true, std::sync::atomic::Ordering::SeqCst) {
-                inner
-                    .execute(
-                        "UPDATE vehicles SET powertrain = 'ICE' WHERE rowid = ?1",
-                        [target],
-                    )
-                    .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
-            }
-            Ok(1)
-        },
-    )
-    .unwrap();
-    run(
-        &r,
-        "CREATE TEMP TABLE settings_copy AS SELECT * FROM main.settings;
-         CREATE TEMP VIEW settings AS SELECT key, value FROM settings_copy WHERE yt_attack();",
+    let r = writing_before_the_snapshot(
+        &y,
+        &format!("UPDATE vehicles SET powertrain = 'ICE' WHERE rowid = {target}"),
     );
     let kept = figures::compute_cached(&r, now(), &mut cache).unwrap();
     drop(r);
